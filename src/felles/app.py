@@ -1,0 +1,37 @@
+"""The web application: mounts every block's router and the shared error handling."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from felles import __version__
+from felles.kernel.db import Database, get_database
+from felles.kernel.web import install_access_log, install_problem_handlers
+from felles.registries.adresser.api import router as adresser_router
+from felles.registries.folkeregister.api import router as folkeregister_router
+from felles.registries.krr.api import router as krr_router
+
+DESCRIPTION = """
+felles is the common digital ecosystem of Norway's public sector on a synthetic Norway.
+Each registry's API mirrors the real one's paths and JSON field names, so existing clients
+work against it by changing the base URL. Person data needs a bearer token.
+"""
+
+
+def create_app(*, database: Database | None = None) -> FastAPI:
+    """Build the application for ``database`` (default: the one from settings)."""
+    app = FastAPI(title="felles", version=__version__, description=DESCRIPTION)
+    app.state.database = database or get_database()
+    install_problem_handlers(app)
+    install_access_log(app)
+    app.include_router(folkeregister_router)
+    app.include_router(adresser_router)
+    app.include_router(krr_router)
+
+    @app.get("/health", tags=["drift"], summary="Liveness and database check")
+    def health() -> dict[str, str]:
+        from felles.kernel.db import ping
+
+        return {"status": "ok" if ping(app.state.database) else "degraded"}
+
+    return app

@@ -1,0 +1,175 @@
+"""Database access: engines, the declarative base, and the unit of work.
+
+One pattern for every block (cosmicpython's unit of work): a command opens a ``UnitOfWork``,
+changes rows through ``uow.session``, records events with ``uow.emit`` and calls
+``uow.commit()`` once. Leaving the block without commit rolls everything back, events
+included, because events are written to the outbox in the same transaction.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Self
+
+from sqlalchemy import BigInteger, Engine, Integer, MetaData, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from felles.kernel.settings import get_settings
+
+if TYPE_CHECKING:
+    from felles.kernel.events import Event
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# SQLite only auto-increments an INTEGER PRIMARY KEY; a BIGINT key there would stay NULL.
+BigIntegerPK = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    """Declarative base for every table in felles. Each block prefixes its table names."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    # WAL lets readers run beside the one writer; NORMAL sync is durable in WAL mode
+    # (a crash loses no committed transaction, only possibly the last ones after power loss).
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def make_engine(url: str, *, echo: bool = False) -> Engine:
+    """An engine for ``url``; SQLite files get WAL mode and their folder is created."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False})
+        event.listen(engine, "connect", _configure_sqlite)
+        return engine
+    if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
+        # Plain postgresql:// means psycopg 3 here; psycopg2 is not a dependency.
+        url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+class Database:
+    """An engine plus its session factory: the handle every block is given."""
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.url = url
+        self.engine = make_engine(url, echo=echo)
+        self.session_factory = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @property
+    def is_postgresql(self) -> bool:
+        return self.dialect == "postgresql"
+
+    def unit_of_work(self) -> UnitOfWork:
+        return UnitOfWork(self)
+
+    @contextmanager
+    def read_session(self) -> Iterator[Session]:
+        """A session for queries only; nothing is committed."""
+        session = self.session_factory()
+        try:
+            yield session
+        finally:
+            session.rollback()
+            session.close()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+class UnitOfWork:
+    """One transaction: rows changed and events emitted are committed together or not at all."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self._events: list[Event] = []
+        self._committed = False
+
+    def __enter__(self) -> Self:
+        self.session = self.database.session_factory()
+        self._events = []
+        self._committed = False
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if not self._committed:
+            self.session.rollback()
+        self.session.close()
+
+    def emit(self, event: Event) -> None:
+        """Record an event; it is written to the outbox when (and only if) the work commits."""
+        self._events.append(event)
+
+    @property
+    def pending_events(self) -> tuple[Event, ...]:
+        return tuple(self._events)
+
+    def commit(self) -> None:
+        from felles.kernel.events import write_to_outbox
+
+        if self._events:
+            write_to_outbox(self.session, self._events)
+        self.session.commit()
+        self._committed = True
+        self._events = []
+
+    def rollback(self) -> None:
+        self.session.rollback()
+        self._events = []
+
+
+_database: Database | None = None
+_database_lock = threading.Lock()
+
+
+def get_database() -> Database:
+    """The process-wide database from settings, created on first use."""
+    global _database
+    with _database_lock:
+        if _database is None:
+            settings = get_settings()
+            _database = Database(settings.database_url, echo=settings.sql_echo)
+        return _database
+
+
+def use_database(database: Database | None) -> Database | None:
+    """Replace the process-wide database (tests and the CLI do this); returns the old one."""
+    global _database
+    with _database_lock:
+        previous, _database = _database, database
+        return previous
+
+
+def ping(database: Database) -> bool:
+    """True when the database answers a trivial query."""
+    with database.engine.connect() as connection:
+        return connection.execute(text("SELECT 1")).scalar_one() == 1

@@ -1,0 +1,9 @@
+"""Imports every block's tables so that ``Base.metadata`` is complete (Alembic, tests)."""
+
+from felles.kernel import events as _kernel_events  # noqa: F401
+from felles.kernel.db import Base
+from felles.registries.adresser import model as _adresser  # noqa: F401
+from felles.registries.folkeregister import model as _folkeregister  # noqa: F401
+from felles.registries.krr import model as _krr  # noqa: F401
+
+metadata = Base.metadata

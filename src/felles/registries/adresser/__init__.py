@@ -1,0 +1,1 @@
+"""Addresses (the address part of Matrikkelen): street addresses per municipality."""

@@ -1,0 +1,5 @@
+"""HTTP API (placeholder until written)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,1 @@
+"""Folkeregisteret: the national population register (person documents, history, events)."""

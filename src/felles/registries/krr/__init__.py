@@ -1,0 +1,1 @@
+"""Kontakt- og reservasjonsregisteret (KRR): contact details, reservation, digital mailbox."""
