@@ -146,3 +146,33 @@ def test_concurrent_writers_never_make_a_reader_skip_an_event(database: Database
     dispatcher.dispatch_until_idle()
     assert sorted(seen) == sorted(w * 1000 + i for w in range(writers) for i in range(per_writer))
     assert len(seen) == len(set(seen))
+
+
+def test_envelope_is_read_by_the_cloudevents_sdk() -> None:
+    """The official CloudEvents SDK parses our structured-mode JSON (interoperability)."""
+    import json
+
+    from cloudevents.core.formats.json import JSONFormat
+
+    event = _event(3)
+    parsed = JSONFormat().read(None, json.dumps(event.to_cloudevent()))
+    assert parsed.get_id() == event.id
+    assert parsed.get_type() == event.type
+    assert parsed.get_source() == event.source
+    assert parsed.get_subject() == event.subject
+    assert parsed.get_data() == {"n": 3}
+
+
+def test_a_failed_savepoint_drops_its_rows_and_events_but_keeps_the_rest(
+    database: Database,
+) -> None:
+    with database.unit_of_work() as uow:
+        uow.emit(_event(1))
+        with pytest.raises(ValueError), uow.savepoint():
+            uow.emit(_event(2))
+            raise ValueError("refused")
+        with uow.savepoint():
+            uow.emit(_event(3))
+        uow.commit()
+    with database.read_session() as session:
+        assert [s.event.data["n"] for s in read_events(session)] == [1, 3]

@@ -146,6 +146,24 @@ class UnitOfWork:
         self.session.rollback()
         self._events = []
 
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """Run a step that may fail without losing the rest of the transaction.
+
+        On an exception the step's rows (SAVEPOINT) and the events it emitted are both
+        undone, then the exception propagates. The simulator runs each operation of a batch
+        this way, so one refused operation does not cost the whole batch.
+        """
+        mark = len(self._events)
+        nested = self.session.begin_nested()
+        try:
+            yield
+        except BaseException:
+            nested.rollback()
+            del self._events[mark:]
+            raise
+        nested.commit()
+
 
 _database: Database | None = None
 _database_lock = threading.Lock()

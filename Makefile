@@ -1,0 +1,55 @@
+# felles — the two set-up commands are `make demo` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test install install-dev lint typecheck unit serve generate simulate bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## make demo: a small Norway (about 50 000 people) on SQLite, the API at http://127.0.0.1:8000
+demo: install
+	$(BIN)/felles demo
+
+## make test: lint, type-check and the whole suite (every database test on SQLite and PostgreSQL)
+test: install-dev lint typecheck unit
+
+lint: install-dev
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: install-dev
+	$(BIN)/mypy src/felles/kernel src/felles/registries/*/model.py
+
+unit: install-dev
+	$(BIN)/pytest
+
+serve: install
+	$(BIN)/felles serve
+
+generate: install
+	$(BIN)/felles generate --persons 50000 --seed 1
+
+simulate: install
+	$(BIN)/felles simulate --days 30
+
+bench: install-dev
+	$(BIN)/python bench/bench_generate.py --persons 200000
+	$(BIN)/python bench/bench_lookup.py
+	$(BIN)/python bench/bench_simulate.py
+
+clean:
+	rm -rf var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,125 @@
+"""The ``felles`` command: set up the database, generate a synthetic Norway, simulate, serve."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from felles.kernel import migrate
+from felles.kernel.db import Database, get_database
+from felles.kernel.progress import make_progress
+
+app = typer.Typer(help="felles — Norway's common public-sector ecosystem on a synthetic Norway.")
+db_app = typer.Typer(help="Database schema.")
+app.add_typer(db_app, name="db")
+console = Console()
+
+DatabaseUrl = Annotated[
+    str | None,
+    typer.Option("--database-url", envvar="FELLES_DATABASE_URL", help="SQLAlchemy database URL"),
+]
+
+
+def _database(url: str | None) -> Database:
+    return Database(url) if url else get_database()
+
+
+@db_app.command("upgrade")
+def db_upgrade(database_url: DatabaseUrl = None) -> None:
+    """Create or migrate every table to the newest schema."""
+    database = _database(database_url)
+    migrate.upgrade(database)
+    console.print(f"[green]Schema is up to date[/] ({database.dialect})")
+
+
+@app.command()
+def generate(
+    persons: Annotated[int, typer.Option(min=1, help="How many people")] = 50_000,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same Norway")] = 1,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Generate a synthetic Norway: people, families, addresses, KRR."""
+    from felles.synth.population import generate_population
+
+    database = _database(database_url)
+    migrate.upgrade(database)
+    with make_progress() as progress:
+        report = generate_population(database, persons=persons, seed=seed, progress=progress)
+    console.print(report.summary())
+
+
+@app.command()
+def simulate(
+    days: Annotated[int, typer.Option(min=1, help="How many days to simulate")] = 30,
+    start: Annotated[
+        str | None,
+        typer.Option("--from", help="First day (YYYY-MM-DD); default: the day after the last"),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Random seed")] = 1,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Move the clock forward and produce births, deaths, moves, marriages, migration."""
+    from felles.synth.simulator import simulate as run_simulation
+
+    database = _database(database_url)
+    migrate.upgrade(database)
+    first_day = date.fromisoformat(start) if start else None
+    with make_progress() as progress:
+        report = run_simulation(
+            database, start=first_day, days=days, seed=seed, progress=progress
+        )
+    console.print(report.summary())
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port")] = 8000,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Start the API (OpenAPI at /docs)."""
+    import uvicorn
+
+    from felles.app import create_app
+
+    database = _database(database_url)
+    migrate.upgrade(database)
+    # access_log=False: uvicorn would log concrete paths, and paths carry identity numbers.
+    uvicorn.run(create_app(database=database), host=host, port=port, access_log=False)
+
+
+@app.command()
+def demo(
+    persons: Annotated[int, typer.Option(min=100, help="Size of the demo population")] = 50_000,
+    seed: Annotated[int, typer.Option(help="Random seed")] = 1,
+    port: Annotated[int, typer.Option(help="Port")] = 8000,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Generate a small Norway (once), print people worth looking up, and serve the API."""
+    from felles.synth.population import generate_population
+    from felles.synth.showcase import has_population, showcase_table
+
+    database = _database(database_url)
+    migrate.upgrade(database)
+    if has_population(database):
+        console.print("[dim]Using the population already in the database.[/]")
+    else:
+        with make_progress() as progress:
+            report = generate_population(database, persons=persons, seed=seed, progress=progress)
+        console.print(report.summary())
+    console.print(showcase_table(database))
+    console.print(
+        f"\n[bold]API:[/] http://127.0.0.1:{port}   [bold]OpenAPI:[/] http://127.0.0.1:{port}/docs"
+    )
+    console.print(
+        "Person data needs the operator token: "
+        "[cyan]-H 'Authorization: Bearer felles-admin-dev-token'[/] (FELLES_ADMIN_TOKEN)\n"
+    )
+    serve(host="127.0.0.1", port=port, database_url=database.url)
+
+
+if __name__ == "__main__":
+    app()
