@@ -1,0 +1,1 @@
+"""Synthetic Norway: reference data and generators for a synthetic population."""

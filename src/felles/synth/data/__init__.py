@@ -1,0 +1,1 @@
+"""Vendored reference data (CSV) for the synthetic population; see SOURCES.md."""
