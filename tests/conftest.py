@@ -1,7 +1,7 @@
 """Test fixtures: every database test runs on SQLite and on PostgreSQL.
 
 PostgreSQL is the server at 127.0.0.1:5432 (trust auth, database ``test``), or whatever
-``FELLES_TEST_POSTGRES_URL`` names. Tests use their own schema there, so nothing else in the
+``FELLES_TEST_POSTGRES_URL`` names. Each run uses its own schema there, so nothing else in the
 database is touched. Locally the PostgreSQL variants skip with a message when no server
 answers; in CI (``CI=true``) they fail instead, so a missing server cannot pass silently.
 """
@@ -25,7 +25,8 @@ from felles.models import metadata
 PG_URL = os.environ.get(
     "FELLES_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
-PG_SCHEMA = "felles_test"
+# One schema per test run, so that concurrent runs on one server never disturb each other.
+PG_SCHEMA = f"felles_test_{os.getpid()}"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 ADMIN_TOKEN = get_settings().admin_token.get_secret_value()
 
@@ -61,6 +62,10 @@ def postgresql_database() -> Iterator[Database]:
     migrate.upgrade(database)
     yield database
     database.dispose()
+    engine = create_engine(PG_URL)
+    with engine.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
+    engine.dispose()
 
 
 def _empty(database: Database) -> None:

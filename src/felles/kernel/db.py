@@ -89,12 +89,15 @@ class Database:
 
     @contextmanager
     def read_session(self) -> Iterator[Session]:
-        """A session for queries only; nothing is committed."""
+        """A session for queries only; nothing is committed.
+
+        Closing (not rolling back) ends the transaction but leaves loaded rows readable, so
+        a caller may use the rows it got after the block.
+        """
         session = self.session_factory()
         try:
             yield session
         finally:
-            session.rollback()
             session.close()
 
     def dispose(self) -> None:

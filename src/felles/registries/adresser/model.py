@@ -35,4 +35,6 @@ class Vegadresse(Base):
             unique=True,
         ),
         Index("ix_adr_vegadresse_postnummer", "postnummer"),
+        # Random picks within a municipality walk ids in that municipality.
+        Index("ix_adr_vegadresse_kommune_id", "kommunenummer", "id"),
     )

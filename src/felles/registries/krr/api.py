@@ -1,5 +1,311 @@
-"""HTTP API (placeholder until written)."""
+"""HTTP API of KRR: Digdir's lookup service, plus felles' write endpoints for test teams.
 
-from fastapi import APIRouter
+Lookup (the real interface, https://kontaktregisteret.no/rest/v1/personer):
+``POST /kontaktregisteret/rest/v1/personer`` with ``{"personidentifikatorer": [1..1000]}``
+answers ``{"personer": [...]}``, one entry per distinct identifier in the order asked. People
+without a registration get an entry with status IKKE_REGISTRERT (as the v1 API does; v2's
+``inkluderIkkeRegistrerte`` is not mirrored). Fields without a value are left out, as the
+real API does: ``reservasjon`` is only present for AKTIV registrations (Digdir's test users
+show none for SLETTET), ``reservasjonstidspunkt`` only when reserved.
 
-router = APIRouter()
+What a caller sees depends on its scopes, as with Maskinporten tokens:
+``krr:global/kontaktinformasjon.read`` adds kontaktinformasjon, varslingsstatus and spraak;
+``krr:global/digitalpost.read`` adds digital_post. Status and reservation are always given.
+Until identity and access exist the admin token stands in and is granted both scopes
+(``granted_scopes``); machine tokens will replace that one dependency.
+
+Test-data endpoints (felles additions, not in the real KRR, admin token): under
+``/kontaktregisteret/rest/v1/personer/{personidentifikator}/...`` they do what a person does
+in the self-service (contact details, confirmation, reservation, digital mailbox, deletion).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Final, Literal
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, ConfigDict, Field
+
+from felles.kernel.clock import get_clock
+from felles.kernel.db import UnitOfWork
+from felles.kernel.errors import TooManyIdentifiers
+from felles.kernel.ids import OrgnrStr, PersonIdStr
+from felles.kernel.web import AdminOnly, DatabaseDep
+from felles.registries.krr import operations, queries
+from felles.registries.krr.model import KontaktInfo
+
+SCOPE_KONTAKTINFORMASJON: Final = "krr:global/kontaktinformasjon.read"
+SCOPE_DIGITALPOST: Final = "krr:global/digitalpost.read"
+MAX_PERSONIDENTIFIKATORER = 1000
+
+PREFIX = "/kontaktregisteret/rest/v1"
+router = APIRouter(prefix=PREFIX)
+testdata = APIRouter(
+    prefix="/personer/{personidentifikator}",  # inside ``router``, so under PREFIX
+    tags=["kontaktregisteret: testdata (felles addition)"],
+    dependencies=[AdminOnly],
+)
+
+
+def granted_scopes(_admin: Annotated[None, AdminOnly]) -> frozenset[str]:
+    """The caller's KRR scopes; the admin token holds both (machine tokens come later)."""
+    return frozenset({SCOPE_KONTAKTINFORMASJON, SCOPE_DIGITALPOST})
+
+
+Scopes = Annotated[frozenset[str], Depends(granted_scopes)]
+
+
+# ---------------------------------------------------------------------------- models
+
+
+class Kontaktinformasjon(BaseModel):
+    epostadresse: str | None = None
+    epostadresse_oppdatert: datetime | None = None
+    epostadresse_sist_verifisert: datetime | None = None
+    mobiltelefonnummer: str | None = None
+    mobiltelefonnummer_oppdatert: datetime | None = None
+    mobiltelefonnummer_sist_verifisert: datetime | None = None
+
+
+class DigitalPost(BaseModel):
+    postkasseadresse: str
+    postkasseleverandoeradresse: str = Field(description="The mailbox provider's orgnr")
+
+
+class Person(BaseModel):
+    """One person as KRR's lookup service returns it; absent fields have no value."""
+
+    personidentifikator: str
+    reservasjon: Literal["JA", "NEI"] | None = None
+    reservasjonstidspunkt: datetime | None = None
+    status: queries.Status
+    varslingsstatus: queries.Varslingsstatus | None = None
+    kontaktinformasjon: Kontaktinformasjon | None = None
+    digital_post: DigitalPost | None = None
+    spraak: str | None = None
+    spraak_oppdatert: datetime | None = None
+
+
+class Personer(BaseModel):
+    personer: list[Person]
+
+
+class PersonerForespoersel(BaseModel):
+    personidentifikatorer: list[PersonIdStr] = Field(
+        min_length=1, description=f"1 to {MAX_PERSONIDENTIFIKATORER} fødselsnummer or D-nummer"
+    )
+
+
+class NyKontaktinformasjon(BaseModel):
+    """Contact details to set; a field left out (or null) keeps its current value."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    epostadresse: str | None = Field(default=None, examples=["ola.nordmann@example.no"])
+    mobiltelefonnummer: str | None = Field(default=None, examples=["+4791234567"])
+    spraak: Literal["nb", "nn", "en", "se"] | None = None
+
+
+class NyDigitalPost(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    postkasseadresse: str = Field(min_length=1, max_length=100, examples=["ola.nordmann#9YDT"])
+    postkasseleverandoeradresse: OrgnrStr = Field(
+        description="Digipost 984661185 or e-Boks 922020175", examples=[operations.DIGIPOST]
+    )
+
+
+# ------------------------------------------------------------------------ the view
+
+
+def _kontaktinformasjon(row: KontaktInfo) -> Kontaktinformasjon | None:
+    if row.epostadresse is None and row.mobiltelefonnummer is None:
+        return None
+    return Kontaktinformasjon(
+        epostadresse=row.epostadresse,
+        epostadresse_oppdatert=queries.as_utc(row.epostadresse_oppdatert),
+        epostadresse_sist_verifisert=queries.as_utc(row.epostadresse_sist_verifisert),
+        mobiltelefonnummer=row.mobiltelefonnummer,
+        mobiltelefonnummer_oppdatert=queries.as_utc(row.mobiltelefonnummer_oppdatert),
+        mobiltelefonnummer_sist_verifisert=queries.as_utc(row.mobiltelefonnummer_sist_verifisert),
+    )
+
+
+def _digital_post(row: KontaktInfo) -> DigitalPost | None:
+    if row.postkasseadresse is None or row.postkasseleverandoeradresse is None:
+        return None
+    return DigitalPost(
+        postkasseadresse=row.postkasseadresse,
+        postkasseleverandoeradresse=row.postkasseleverandoeradresse,
+    )
+
+
+def to_person(
+    personidentifikator: str, row: KontaktInfo | None, *, now: datetime, scopes: frozenset[str]
+) -> Person:
+    """The lookup answer for one person, limited to what the scopes allow."""
+    status = queries.status_of(row)
+    person = Person(personidentifikator=personidentifikator, status=status)
+    if SCOPE_KONTAKTINFORMASJON in scopes:
+        person.varslingsstatus = queries.varslingsstatus(row, now=now)
+    if row is None or status != queries.AKTIV:
+        return person
+    person.reservasjon = "JA" if row.reservasjon else "NEI"
+    person.reservasjonstidspunkt = queries.as_utc(row.reservasjonstidspunkt)
+    if SCOPE_KONTAKTINFORMASJON in scopes:
+        person.kontaktinformasjon = _kontaktinformasjon(row)
+        person.spraak = row.spraak
+        person.spraak_oppdatert = queries.as_utc(row.spraak_oppdatert)
+    if SCOPE_DIGITALPOST in scopes:
+        person.digital_post = _digital_post(row)
+    return person
+
+
+# ---------------------------------------------------------------------------- lookup
+
+
+@router.post(
+    "/personer",
+    tags=["kontaktregisteret (KRR)"],
+    response_model=Personer,
+    response_model_exclude_none=True,
+    summary="Look up 1-1000 people (Digdir's Oppslagstjenesten; token required)",
+    responses={413: {"description": "More than 1000 personidentifikatorer"}},
+)
+def hent_personer(database: DatabaseDep, scopes: Scopes, body: PersonerForespoersel) -> Personer:
+    """Contact details, reservation and digital mailbox for up to 1000 people."""
+    if len(body.personidentifikatorer) > MAX_PERSONIDENTIFIKATORER:
+        raise TooManyIdentifiers(
+            f"at most {MAX_PERSONIDENTIFIKATORER} personidentifikatorer per request, "
+            f"got {len(body.personidentifikatorer)}"
+        )
+    wanted = list(dict.fromkeys(body.personidentifikatorer))
+    now = get_clock().now()
+    with database.read_session() as session:
+        rows = queries.get_registrations(session, personidentifikatorer=wanted)
+        # Built inside the session: leaving it expires the rows.
+        return Personer(
+            personer=[to_person(p, rows.get(p), now=now, scopes=scopes) for p in wanted]
+        )
+
+
+# -------------------------------------------------------------- test data (felles)
+
+
+def _all_scopes() -> frozenset[str]:
+    return frozenset({SCOPE_KONTAKTINFORMASJON, SCOPE_DIGITALPOST})
+
+
+def _answer(uow: UnitOfWork, row: KontaktInfo) -> Person:
+    """Commit the unit of work and show the person as a fully entitled caller would see it."""
+    uow.commit()
+    return to_person(row.personidentifikator, row, now=get_clock().now(), scopes=_all_scopes())
+
+
+@testdata.put(
+    "/kontaktinformasjon",
+    response_model=Person,
+    response_model_exclude_none=True,
+    summary="Set e-mail, mobile number and/or language (felles addition)",
+)
+def put_kontaktinformasjon(
+    database: DatabaseDep, personidentifikator: PersonIdStr, body: NyKontaktinformasjon
+) -> Person:
+    """Create or update the registration; fields left out keep their value."""
+    with database.unit_of_work() as uow:
+        row = operations.register_contact(
+            uow,
+            personidentifikator=personidentifikator,
+            epostadresse=body.epostadresse,
+            mobiltelefonnummer=body.mobiltelefonnummer,
+            spraak=body.spraak,
+        )
+        return _answer(uow, row)
+
+
+@testdata.post(
+    "/kontaktinformasjon/bekreftelse",
+    response_model=Person,
+    response_model_exclude_none=True,
+    summary="The person confirms the contact details (felles addition)",
+)
+def post_bekreftelse(database: DatabaseDep, personidentifikator: PersonIdStr) -> Person:
+    """Set *_sist_verifisert to now for the registered e-mail and mobile number."""
+    with database.unit_of_work() as uow:
+        return _answer(uow, operations.verify_contact(uow, personidentifikator=personidentifikator))
+
+
+@testdata.post(
+    "/reservasjon",
+    response_model=Person,
+    response_model_exclude_none=True,
+    summary="Reserve the person against digital communication (felles addition)",
+    responses={409: {"description": "Already reserved"}},
+)
+def post_reservasjon(database: DatabaseDep, personidentifikator: PersonIdStr) -> Person:
+    """Reservation JA; registers the person if needed."""
+    with database.unit_of_work() as uow:
+        return _answer(uow, operations.reserve(uow, personidentifikator=personidentifikator))
+
+
+@testdata.delete(
+    "/reservasjon",
+    response_model=Person,
+    response_model_exclude_none=True,
+    summary="Withdraw the reservation (felles addition)",
+    responses={404: {"description": "Not registered"}, 409: {"description": "Not reserved"}},
+)
+def delete_reservasjon(database: DatabaseDep, personidentifikator: PersonIdStr) -> Person:
+    """Reservation NEI."""
+    with database.unit_of_work() as uow:
+        return _answer(uow, operations.unreserve(uow, personidentifikator=personidentifikator))
+
+
+@testdata.put(
+    "/digital-post",
+    response_model=Person,
+    response_model_exclude_none=True,
+    summary="Choose a digital mailbox at Digipost or e-Boks (felles addition)",
+)
+def put_digital_post(
+    database: DatabaseDep, personidentifikator: PersonIdStr, body: NyDigitalPost
+) -> Person:
+    """Set the mailbox address and provider (refused while the person is reserved)."""
+    with database.unit_of_work() as uow:
+        row = operations.set_digital_mailbox(
+            uow,
+            personidentifikator=personidentifikator,
+            postkasseadresse=body.postkasseadresse,
+            leverandoer_orgnr=body.postkasseleverandoeradresse,
+        )
+        return _answer(uow, row)
+
+
+@testdata.delete(
+    "/digital-post",
+    response_model=Person,
+    response_model_exclude_none=True,
+    summary="Remove the digital mailbox (felles addition)",
+)
+def delete_digital_post(database: DatabaseDep, personidentifikator: PersonIdStr) -> Person:
+    """Remove the mailbox."""
+    with database.unit_of_work() as uow:
+        row = operations.remove_digital_mailbox(uow, personidentifikator=personidentifikator)
+        return _answer(uow, row)
+
+
+@testdata.delete(
+    "",
+    response_model=Person,
+    response_model_exclude_none=True,
+    summary="Delete the registration: status SLETTET (felles addition)",
+)
+def delete_person(database: DatabaseDep, personidentifikator: PersonIdStr) -> Person:
+    """Delete the registration and every contact detail."""
+    with database.unit_of_work() as uow:
+        row = operations.delete_registration(uow, personidentifikator=personidentifikator)
+        return _answer(uow, row)
+
+
+router.include_router(testdata)
