@@ -241,9 +241,7 @@ def test_krr_registrations(database: Database, population: GenerationReport) -> 
     assert 0.05 <= len(stale) / len(rows) <= 0.4
 
 
-def test_report_counts_examples_and_no_events(
-    database: Database, population: GenerationReport
-) -> None:
+def test_report_counts_rows_and_no_events(database: Database, population: GenerationReport) -> None:
     with database.read_session() as session:
         counted = {
             model.__tablename__: session.scalar(select(func.count()).select_from(model))
@@ -253,13 +251,6 @@ def test_report_counts_examples_and_no_events(
     assert population.rows == counted
     assert counted["frg_person"] == N
     assert events == 0
-    roles = {e.role: e for e in population.examples}
-    assert {"widow", "single parent", "immigrant"} <= set(roles)
-    idents = {ident for (ident,) in _rows(database, Person.ident)}
-    assert all(e.ident in idents for e in population.examples)
-    protected = roles.get("protected address (strengt fortrolig)")
-    if protected is not None:
-        assert protected.address is None
     assert population.seconds > 0 and population.rows_per_second > 0
 
 

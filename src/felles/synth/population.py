@@ -32,6 +32,7 @@ from typing import Any, Final, cast
 import numpy as np
 import numpy.typing as npt
 from rich.progress import Progress, TaskID
+from rich.table import Table as RichTable
 from sqlalchemy import Table, func, select
 
 from felles.kernel.bulk import BulkWriter
@@ -42,11 +43,8 @@ from felles.registries.folkeregister.model import Familierelasjon, Person
 from felles.registries.krr.model import KontaktInfo
 from felles.synth import names, reference
 from felles.synth.households import (
-    COUPLE_WITH_CHILDREN,
-    ENKE,
     FORELDREANSVAR,
     NO_DAY,
-    SINGLE_MOTHER,
     SIVILSTAND,
     YEAR,
     Households,
@@ -56,7 +54,6 @@ from felles.synth.households import (
 __all__ = [
     "DIGIPOST",
     "EBOKS",
-    "ExamplePerson",
     "GenerationReport",
     "PopulationExists",
     "generate_population",
@@ -87,18 +84,6 @@ class PopulationExists(RuntimeError):  # noqa: N818 (reads better than ...Error 
 
 
 @dataclass(frozen=True, slots=True)
-class ExamplePerson:
-    """Someone worth looking up in a demo. ``address`` is None for protected addresses."""
-
-    role: str
-    ident: str
-    name: str
-    foedselsdato: dt.date
-    kommunenummer: str
-    address: str | None
-
-
-@dataclass(frozen=True, slots=True)
 class GenerationReport:
     """What ``generate_population`` wrote and how long it took."""
 
@@ -111,7 +96,19 @@ class GenerationReport:
     seconds: float
     rows_per_second: float
     phases: dict[str, float] = field(default_factory=dict)
-    examples: tuple[ExamplePerson, ...] = ()
+
+    def summary(self) -> RichTable:
+        """The report as a table for the terminal."""
+        table = RichTable(title=f"Synthetic Norway: {self.persons:,} people (seed {self.seed})")
+        table.add_column("table")
+        table.add_column("rows", justify="right")
+        for name, count in self.rows.items():
+            table.add_row(name, f"{count:,}")
+        table.add_row("households", f"{self.households:,}")
+        table.caption = (
+            f"{self.seconds:.1f} s, {self.rows_per_second:,.0f} rows/s, {self.chunks} chunks"
+        )
+        return table
 
 
 # --------------------------------------------------------------------------------- planning
@@ -251,7 +248,7 @@ def _allocate_idents(birth: npt.NDArray[np.int32], female: BoolArray, seed: int)
 
 @dataclass(slots=True)
 class _Context:
-    """What the chunks share: inputs, global counters and the examples found so far."""
+    """What the chunks share: inputs and global counters."""
 
     seed: int
     reference_date: dt.date
@@ -262,7 +259,6 @@ class _Context:
     next_relation_id: int = 1
     next_mobile: int = 0
     streets_used: dict[str, int] = field(default_factory=dict)
-    examples: dict[str, ExamplePerson] = field(default_factory=dict)
     households: int = 0
 
 
@@ -292,10 +288,6 @@ def _where_or_none(mask: BoolArray, values: Any) -> ObjArray:
     out = np.full(mask.size, None, dtype=object)
     out[mask] = np.broadcast_to(values, mask.shape)[mask]
     return out
-
-
-def _not_none(values: ObjArray) -> BoolArray:
-    return np.array([v is not None for v in values.tolist()], dtype=bool)
 
 
 def _objects(values: Sequence[Any]) -> ObjArray:
@@ -1022,7 +1014,7 @@ def _move_in_days(
     return np.minimum(day, reference_day - 1)
 
 
-def _chunk_tables(chunk: _Chunk, context: _Context) -> tuple[_Tables, _People, dict[str, Any]]:
+def _chunk_tables(chunk: _Chunk, context: _Context) -> tuple[_Tables, _People]:
     rng = np.random.default_rng([context.seed, _STREAM_CHUNK, chunk.index])
     p = _people(chunk, context, rng)
     hh, ref = p.hh, context.reference_day
@@ -1091,71 +1083,7 @@ def _chunk_tables(chunk: _Chunk, context: _Context) -> tuple[_Tables, _People, d
     names_ = (fornavn, etternavn)
     krr = _krr(rng, np.flatnonzero(p.age >= 15), p, names_, fylke, foreign, context)
     relations = _relations(hh, p.person_id, p.birth, rng, context)
-    return _Tables(address_rows, persons, relations, krr), p, persons
-
-
-# ------------------------------------------------------------------------------- examples
-
-
-def _name_of(persons: dict[str, Any], i: int) -> str:
-    parts = (persons["fornavn"][i], persons["mellomnavn"][i], persons["etternavn"][i])
-    return " ".join(part for part in parts if part)
-
-
-def _example(persons: dict[str, Any], i: int, role: str) -> ExamplePerson:
-    protected = persons["adressebeskyttelse"][i] != "ugradert"
-    letter = persons["husbokstav"][i] or ""
-    street = f"{persons['adressenavn'][i]} {persons['husnummer'][i]}{letter}"
-    address = (
-        None if protected else f"{street}, {persons['postnummer'][i]} {persons['poststed'][i]}"
-    )
-    return ExamplePerson(
-        role=role,
-        ident=str(persons["ident"][i]),
-        name=_name_of(persons, i),
-        foedselsdato=persons["foedselsdato"][i].astype(dt.date),
-        kommunenummer=str(persons["kommunenummer"][i]),
-        address=address,
-    )
-
-
-def _find_examples(
-    p: _People, persons: dict[str, Any], krr: dict[str, Any], context: _Context
-) -> None:
-    """Pick the first person of each interesting kind (unprotected, except the protected one)."""
-    hh, ref = p.hh, context.reference_day
-    open_address = persons["adressebeskyttelse"] == "ugradert"
-    children = np.flatnonzero(hh.mother >= 0)
-    babies = children[p.birth[children] > ref - 365]
-    counts = np.bincount(hh.mother[children], minlength=p.age.size)
-    single = hh.kind[hh.household] == SINGLE_MOTHER
-    couple_family = hh.kind[hh.household] == COUPLE_WITH_CHILDREN
-    reserved_ident = set(krr["personidentifikator"][krr["reservasjon"]].tolist()[:50])
-    reserved = np.array([i in reserved_ident for i in p.ident.tolist()]) if reserved_ident else None
-    candidates: dict[str, BoolArray] = {
-        "new parent": np.isin(np.arange(p.age.size), hh.mother[babies])
-        & (p.age >= 25)
-        & open_address,
-        "widow": p.female & (hh.sivilstand == ENKE) & (p.age >= 60) & open_address,
-        "protected address (strengt fortrolig)": (
-            persons["adressebeskyttelse"] == "strengtFortrolig"
-        )
-        & (p.age >= 18),
-        "family with 3+ children": (counts >= 3) & couple_family & open_address,
-        "single parent": single & (counts > 0) & open_address,
-        "immigrant": (persons["statsborgerskap"] != "NOR")
-        & _not_none(persons["innflyttet_fra"])
-        & (p.age >= 18)
-        & open_address,
-    }
-    if reserved is not None:
-        candidates["reserved against digital post"] = reserved & open_address
-    for role, mask in candidates.items():
-        if role in context.examples:
-            continue
-        found = np.flatnonzero(mask)
-        if found.size:
-            context.examples[role] = _example(persons, int(found[0]), role)
+    return _Tables(address_rows, persons, relations, krr), p
 
 
 # ------------------------------------------------------------------------------- the load
@@ -1228,9 +1156,8 @@ def generate_population(
     with BulkWriter(database, drop_indexes=database.is_postgresql) as writer:
         for chunk in chunks:
             step = time.perf_counter()
-            tables, people, person_columns = _chunk_tables(chunk, context)
+            tables, people = _chunk_tables(chunk, context)
             context.households += people.hh.count
-            _find_examples(people, person_columns, tables.krr, context)
             phases["generate"] += time.perf_counter() - step
             step = time.perf_counter()
             writer.write(_ADDRESSES, list(tables.addresses), tables.addresses)
@@ -1261,5 +1188,4 @@ def generate_population(
         seconds=seconds,
         rows_per_second=sum(rows.values()) / seconds if seconds else 0.0,
         phases=phases,
-        examples=tuple(context.examples.values()),
     )

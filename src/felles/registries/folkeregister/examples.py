@@ -16,7 +16,11 @@ from felles.registries.folkeregister.model import Familierelasjon, Person
 ALIVE = Person.status == "bosatt"
 
 
-def _first(session: Session, query: Select[Person]) -> Person | None:
+def _first(session: Session, query: Select[Person], *, min_age: int = 25) -> Person | None:
+    """The first match by id among people at least ``min_age`` old (typical, not extreme)."""
+    newest = session.scalar(select(func.max(Person.foedselsdato)))
+    if newest is not None:
+        query = query.where(Person.foedselsdato <= newest - timedelta(days=365 * min_age))
     return session.scalars(query.order_by(Person.id).limit(1)).first()
 
 
@@ -45,7 +49,7 @@ def widow(session: Session) -> Person | None:
     query = select(Person).where(
         ALIVE, Person.kjoenn == "kvinne", Person.sivilstand == "enkeEllerEnkemann"
     )
-    return _first(session, query)
+    return _first(session, query, min_age=60)
 
 
 def protected_address(session: Session) -> Person | None:
@@ -57,15 +61,13 @@ def protected_address(session: Session) -> Person | None:
 
 def parent_of_many(session: Session, *, children: int = 3) -> Person | None:
     """A parent with at least ``children`` registered children."""
-    count = (
+    parents = (
         select(Familierelasjon.person_id)
         .where(Familierelasjon.relatert_persons_rolle == "barn")
         .group_by(Familierelasjon.person_id)
         .having(func.count() >= children)
-        .limit(1)
-        .scalar_subquery()
     )
-    return _first(session, select(Person).where(ALIVE, Person.id == count))
+    return _first(session, select(Person).where(ALIVE, Person.id.in_(parents)), min_age=30)
 
 
 def single_parent(session: Session) -> Person | None:
