@@ -68,9 +68,7 @@ def simulate(
     migrate.upgrade(database)
     first_day = date.fromisoformat(start) if start else None
     with make_progress() as progress:
-        report = run_simulation(
-            database, start=first_day, days=days, seed=seed, progress=progress
-        )
+        report = run_simulation(database, start=first_day, days=days, seed=seed, progress=progress)
     console.print(report.summary())
 
 

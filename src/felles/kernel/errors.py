@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
 
-class Problem(Exception):
+class Problem(Exception):  # noqa: N818 (RFC 9457 calls it a problem)
     """A failure that the caller can act on, with an HTTP status and a stable type slug."""
 
     status: ClassVar[int] = 400

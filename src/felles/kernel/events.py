@@ -49,6 +49,7 @@ SPEC_VERSION = "1.0"
 _OUTBOX_LOCK_KEY = 0x66656C6C6573  # "felles"
 MAX_ATTEMPTS = 5
 
+
 @dataclass(frozen=True, slots=True)
 class Event:
     """A CloudEvents 1.0 event (structured JSON mode attributes)."""

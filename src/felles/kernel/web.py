@@ -80,7 +80,9 @@ def install_access_log(app: FastAPI) -> None:
     """Log method, route template, status and duration; the concrete URL is never logged."""
 
     @app.middleware("http")
-    async def _log(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    async def _log(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
         started = time.perf_counter()
         response = await call_next(request)
         route = request.scope.get("route")

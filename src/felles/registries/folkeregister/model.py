@@ -77,7 +77,7 @@ class Person(Base):
     element_meta: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     versjon: Mapped[int] = mapped_column(Integer, default=1)
 
-    __mapper_args__ = {"version_id_col": versjon}
+    __mapper_args__ = {"version_id_col": versjon}  # noqa: RUF012 (SQLAlchemy reads it once)
 
 
 class Familierelasjon(Base):
