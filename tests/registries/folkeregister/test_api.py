@@ -8,7 +8,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from felles.kernel.db import UnitOfWork
 from felles.registries.folkeregister import operations as ops
+from felles.registries.folkeregister.model import Person
 from tests.registries.folkeregister.conftest import (
     HEMMELIGVEIEN,
     SECRET_STREET,
@@ -339,3 +341,36 @@ def test_openapi_documents_the_document_schema(api: TestClient) -> None:
     schemas = spec["components"]["schemas"]
     assert {"erGjeldende", "foedekommuneINorge"} <= schemas["Foedsel"]["properties"].keys()
     assert "Folkeregisterperson" in schemas and "BulkoppslagResponse" in schemas
+
+
+def test_a_registration_that_loses_a_race_is_run_again(frg: Register) -> None:
+    """A unique-index or version clash (two writers at once) retries on the new state."""
+    from sqlalchemy.exc import IntegrityError
+
+    from felles.registries.folkeregister.api import _register
+
+    mor = frg.person(foedselsdato=date(1990, 4, 2))
+    attempts = {"n": 0}
+
+    def clashing_once(uow: UnitOfWork) -> Person:
+        attempts["n"] += 1
+        if attempts["n"] == 1:
+            raise IntegrityError("INSERT", {}, Exception("duplicate key"))
+        return frg.get(mor)
+
+    document = _register(frg.database, clashing_once)
+    assert attempts["n"] == 2
+    assert document["identifikasjonsnummer"][0]["foedselsEllerDNummer"] == mor
+
+
+def test_a_registration_that_keeps_clashing_is_a_409(frg: Register) -> None:
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from felles.kernel.errors import Conflict
+    from felles.registries.folkeregister.api import _register
+
+    def always_stale(uow: UnitOfWork) -> Person:
+        raise StaleDataError("row changed")
+
+    with pytest.raises(Conflict):
+        _register(frg.database, always_stale)
