@@ -10,7 +10,9 @@ from rich.console import Console
 
 from felles.kernel import migrate
 from felles.kernel.db import Database, get_database
+from felles.kernel.logging import configure_logging
 from felles.kernel.progress import make_progress
+from felles.kernel.settings import get_settings
 
 app = typer.Typer(help="felles — Norway's common public-sector ecosystem on a synthetic Norway.")
 db_app = typer.Typer(help="Database schema.")
@@ -21,6 +23,12 @@ DatabaseUrl = Annotated[
     str | None,
     typer.Option("--database-url", envvar="FELLES_DATABASE_URL", help="SQLAlchemy database URL"),
 ]
+
+
+@app.callback()
+def _setup() -> None:
+    """Configure logging (with personal identifiers masked) before any command runs."""
+    configure_logging(get_settings().log_level)
 
 
 def _database(url: str | None) -> Database:
