@@ -1,0 +1,306 @@
+"""Benchmark: looking people up in Folkeregisteret by fødselsnummer, one at a time and in bulk.
+
+    python bench/bench_lookup.py --schema felles_bench --persons 5600000 \\
+        --database-url postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+Uses the population that ``bench_generate.py`` leaves in the schema ``felles_bench``; when
+that schema has no people, ``--persons`` people are generated into it first (seed
+``--seed``). Measured, after a short warm-up:
+
+* single lookups: ``folkeregister.queries.get_document`` for ``--samples`` random people
+  (a fresh read session each, as an API request has), p50/p95/p99;
+* bulk lookups: ``queries.get_documents`` of ``--bulk-size`` people, ``--batches`` times,
+  p50/p99;
+* the same through the HTTP API (FastAPI's ``TestClient``, in process: routing, auth,
+  validation and JSON serialisation included, no network): ``GET /personer/{ident}`` and
+  ``POST /personer/bulkoppslag``.
+
+Random people are picked with ``folkeregister.sampling`` (probes on the primary key).
+Goals: single p99 ≤ 5 ms, bulk of 1 000 p99 ≤ 100 ms. Figures go to
+``bench/results/lookup.json`` with the machine and the command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from felles.kernel import migrate
+from felles.kernel.db import Database
+from felles.kernel.progress import make_progress
+from felles.kernel.settings import get_settings
+from felles.registries.folkeregister import queries, sampling
+from felles.registries.folkeregister.sampling import PersonFilter
+
+RESULTS = Path(__file__).parent / "results"
+DEFAULT_URL = os.environ.get(
+    "FELLES_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+GOAL_SINGLE_P99_MS = 5.0
+GOAL_BULK_P99_MS = 100.0
+API = "/folkeregisteret/api/v1"
+WARM_UP = 200
+
+
+def _schema_url(url: str, schema: str) -> str:
+    parsed = make_url(url)
+    query = dict(parsed.query)
+    query["options"] = f"-csearch_path={schema}"
+    return parsed.set(query=query).render_as_string(hide_password=False)
+
+
+def _ensure_schema(url: str, schema: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+    engine.dispose()
+
+
+def _machine(database: Database) -> dict[str, Any]:
+    memory = None
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                memory = int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    with database.engine.connect() as connection:
+        version: str = connection.execute(text("SELECT version()")).scalar_one()
+        settings: dict[str, str] = {
+            name: connection.execute(text(f"SHOW {name}")).scalar_one()
+            for name in ("shared_buffers", "effective_cache_size", "work_mem")
+        }
+    return {
+        # Other work on the machine slows a run down: the 1-minute load average at the end.
+        "load_average_1min_at_end": round(os.getloadavg()[0], 2),
+        "nproc": os.cpu_count(),
+        "memory_bytes": memory,
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "postgresql": version,
+        "postgresql_settings": settings,
+    }
+
+
+def _analyze_if_never_analyzed(database: Database) -> list[str]:
+    """ANALYZE the registry tables that have no planner statistics yet.
+
+    A bulk load (COPY) leaves none until autovacuum gets to it; without them PostgreSQL
+    plans the person lookup's relation join as a hash join over all 5.6 M people (seconds
+    per lookup instead of milliseconds). Returns the tables analysed.
+    """
+    tables = ("frg_person", "frg_familierelasjon", "frg_historikk", "frg_tidligere_ident")
+    with database.engine.begin() as connection:
+        never = [
+            row[0]
+            for row in connection.execute(
+                text(
+                    "SELECT relname FROM pg_stat_user_tables WHERE schemaname = "
+                    "current_schema() AND relname = ANY(:tables) "
+                    "AND last_analyze IS NULL AND last_autoanalyze IS NULL"
+                ),
+                {"tables": list(tables)},
+            )
+        ]
+        for table in never:
+            connection.execute(text(f"ANALYZE {table}"))
+    return never
+
+
+def _population(database: Database, args: argparse.Namespace) -> dict[str, Any]:
+    """The population in the schema, generated first when there is none."""
+    with database.read_session() as session:
+        bounds = sampling.id_bounds(session)
+    generated = None
+    if bounds is None:
+        from felles.synth.population import generate_population
+
+        with make_progress() as progress:
+            report = generate_population(
+                database, persons=args.persons, seed=args.seed, progress=progress
+            )
+        generated = round(report.seconds, 1)
+    with database.read_session() as session:
+        people = sampling.count_residents(session)
+    return {"residents": people, "generated_now_seconds": generated}
+
+
+def _random_idents(database: Database, count: int, seed: int) -> list[str]:
+    with database.read_session() as session:
+        picked = sampling.sample_persons(
+            session,
+            rng=random.Random(seed),
+            count=count,
+            where=PersonFilter(status=None),
+            max_probes=2 * count,
+        )
+    idents = [p.ident for p in picked]
+    random.Random(seed + 1).shuffle(idents)
+    return idents
+
+
+def _percentiles(samples_ms: Sequence[float]) -> dict[str, float]:
+    ordered = sorted(samples_ms)
+
+    def at(fraction: float) -> float:
+        return round(ordered[min(len(ordered) - 1, int(fraction * len(ordered)))], 3)
+
+    return {
+        "count": len(ordered),
+        "p50_ms": at(0.50),
+        "p95_ms": at(0.95),
+        "p99_ms": at(0.99),
+        "max_ms": round(ordered[-1], 3),
+        "mean_ms": round(statistics.fmean(ordered), 3),
+    }
+
+
+def _timed(calls: Sequence[Callable[[], Any]]) -> list[float]:
+    durations = []
+    for call in calls:
+        started = time.perf_counter()
+        call()
+        durations.append((time.perf_counter() - started) * 1000)
+    return durations
+
+
+def _single(database: Database, ident: str) -> Callable[[], Any]:
+    def lookup() -> Any:
+        with database.read_session() as session:
+            return queries.get_document(session, ident=ident)
+
+    return lookup
+
+
+def _bulk(database: Database, idents: list[str]) -> Callable[[], Any]:
+    def lookup() -> Any:
+        with database.read_session() as session:
+            documents = queries.get_documents(session, idents=idents)
+        assert all(d is not None for d in documents.values())
+        return documents
+
+    return lookup
+
+
+def _measure_queries(
+    database: Database, singles: list[str], batches: list[list[str]]
+) -> dict[str, Any]:
+    _timed([_single(database, ident) for ident in singles[:WARM_UP]])
+    single = _timed([_single(database, ident) for ident in singles])
+    bulk = _timed([_bulk(database, batch) for batch in batches])
+    return {"single": _percentiles(single), "bulk": _percentiles(bulk)}
+
+
+def _measure_http(
+    database: Database, singles: list[str], batches: list[list[str]]
+) -> dict[str, Any]:
+    from fastapi.testclient import TestClient
+
+    from felles.app import create_app
+
+    token = get_settings().admin_token.get_secret_value()
+    headers = {"Authorization": f"Bearer {token}"}
+    with TestClient(create_app(database=database)) as client:
+
+        def get(ident: str) -> Callable[[], Any]:
+            def call() -> Any:
+                response = client.get(f"{API}/personer/{ident}", headers=headers)
+                assert response.status_code == 200, response.status_code
+                return response
+
+            return call
+
+        def post(batch: list[str]) -> Callable[[], Any]:
+            def call() -> Any:
+                body = {"foedselsEllerDNummer": batch}
+                response = client.post(f"{API}/personer/bulkoppslag", json=body, headers=headers)
+                assert response.status_code == 200, response.status_code
+                return response
+
+            return call
+
+        _timed([get(ident) for ident in singles[:WARM_UP]])
+        single = _timed([get(ident) for ident in singles])
+        bulk = _timed([post(batch) for batch in batches])
+    return {
+        "how": "FastAPI TestClient in process (routing, auth, validation, JSON; no socket)",
+        "single": _percentiles(single),
+        "bulk": _percentiles(bulk),
+    }
+
+
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database-url", default=DEFAULT_URL)
+    parser.add_argument("--schema", default="felles_bench")
+    parser.add_argument("--persons", type=int, default=5_600_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--samples", type=int, default=2_000)
+    parser.add_argument("--batches", type=int, default=50)
+    parser.add_argument("--bulk-size", type=int, default=queries.MAX_BULK)
+    parser.add_argument("--http", action=argparse.BooleanOptionalAction, default=True)
+    parser.add_argument("--output", type=Path, default=RESULTS / "lookup.json")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    args = _parse(argv)
+    _ensure_schema(args.database_url, args.schema)
+    database = Database(_schema_url(args.database_url, args.schema))
+    migrate.upgrade(database)
+    population = _population(database, args)
+    analyzed = _analyze_if_never_analyzed(database)
+    wanted = args.samples + args.batches * args.bulk_size
+    idents = _random_idents(database, wanted, args.seed)
+    singles = idents[: args.samples]
+    rest = idents[args.samples :] or idents
+    batches = [
+        [rest[(b * args.bulk_size + i) % len(rest)] for i in range(args.bulk_size)]
+        for b in range(args.batches)
+    ]
+    result: dict[str, Any] = {
+        "benchmark": "lookup",
+        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "command": "python bench/bench_lookup.py " + " ".join(sys.argv[1:]),
+        "schema": args.schema,
+        "population": population,
+        "tables_analyzed_first_because_they_had_no_statistics": analyzed,
+        "distinct_people_looked_up": len(set(idents)),
+        "queries": _measure_queries(database, singles, batches),
+    }
+    if args.http:
+        result["http"] = _measure_http(database, singles, batches)
+    result["goals"] = _goals(result)
+    result["machine"] = _machine(database)
+    database.dispose()
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    print(json.dumps({k: result[k] for k in ("queries", "goals")}, indent=2))
+    return result
+
+
+def _goals(result: dict[str, Any]) -> dict[str, Any]:
+    measured = result["queries"]
+    return {
+        "single_p99_ms": GOAL_SINGLE_P99_MS,
+        "bulk_1000_p99_ms": GOAL_BULK_P99_MS,
+        "met_single": measured["single"]["p99_ms"] <= GOAL_SINGLE_P99_MS,
+        "met_bulk": measured["bulk"]["p99_ms"] <= GOAL_BULK_P99_MS,
+    }
+
+
+if __name__ == "__main__":
+    main()

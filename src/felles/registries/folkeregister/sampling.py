@@ -1,0 +1,371 @@
+"""Random people from Folkeregisteret, cheaply, for the simulator of life events.
+
+Only this registry may read ``frg_person``, so sampling lives here and not in ``synth``.
+
+``ORDER BY random()`` reads the whole table (5.6 million rows) for every pick. Instead each
+pick is a *probe*: a random id between the smallest and the largest person id, looked up on
+the primary key and kept when that person exists and matches the filter (rejection
+sampling). Every matching person is equally likely, whatever the order of the rows, and a
+probe costs one index lookup, so a filter that matches a share ``p`` of the people costs
+about ``1/p`` lookups per pick: the same rows an index walk would visit.
+
+Why not "the first matching row at or after a random id" (``WHERE id >= r AND <filter>
+ORDER BY id LIMIT 1``)? It visits as many rows, but its picks are biased towards a row that
+follows a long run of non-matching ones, and the generated population is ordered by
+household (people over 60, for instance, come in runs): on the 200 000-person benchmark
+population it picked the first old person after a run of young ones again and again, and
+each probe walked about 130 rows.
+
+Probes are sent up to 512 at a time in one statement (``= ANY(array)`` on PostgreSQL,
+``IN (json_each(...))`` on SQLite), so a batch of candidates costs one round trip.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Final, cast
+
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    ColumnElement,
+    and_,
+    bindparam,
+    func,
+    or_,
+    select,
+)
+from sqlalchemy.orm import Session
+
+from felles.registries.folkeregister import queries
+from felles.registries.folkeregister.document import PARENT_ROLES
+from felles.registries.folkeregister.model import Familierelasjon, Person, TidligereIdent
+
+__all__ = [
+    "MARRIED",
+    "Candidate",
+    "PersonFilter",
+    "are_close_relatives",
+    "count_residents",
+    "get_candidates",
+    "household",
+    "id_bounds",
+    "residents_at",
+    "sample_persons",
+    "spouse",
+    "taken_idents",
+]
+
+BOSATT: Final = "bosatt"
+#: Sivilstand values of someone who is legally married or in a registered partnership
+#: (separated people are still married until the divorce); the same set the queries use.
+MARRIED: Final = tuple(sorted(queries.MARRIED))
+# Relations that make two people too close to marry (ekteskapsloven § 3): parent/child
+# rows, and sharing a parent (siblings).
+_PARENT_ROLES: Final = tuple(sorted(PARENT_ROLES))
+
+# Probes per statement: enough to amortise the round trip, small enough to stay a few ms.
+_PROBES_PER_STATEMENT: Final = 512
+
+_person = Person.__table__
+_COLUMNS = (
+    _person.c.id,
+    _person.c.ident,
+    _person.c.identifikatortype,
+    _person.c.status,
+    _person.c.kjoenn,
+    _person.c.foedselsdato,
+    _person.c.sivilstand,
+    _person.c.sivilstand_relatert_id,
+    _person.c.adresse_id,
+    _person.c.bruksenhetsnummer,
+    _person.c.kommunenummer,
+    _person.c.statsborgerskap,
+    _person.c.adressebeskyttelse,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """The few facts about a sampled person that the simulator decides on."""
+
+    id: int
+    ident: str
+    identifikatortype: str
+    status: str
+    kjoenn: str
+    foedselsdato: date
+    sivilstand: str
+    sivilstand_relatert_id: int | None
+    adresse_id: int | None
+    bruksenhetsnummer: str | None
+    kommunenummer: str | None
+    statsborgerskap: str
+    adressebeskyttelse: str
+
+    def age_at(self, day: date) -> int:
+        """Age in whole years on ``day``."""
+        before_birthday = (day.month, day.day) < (self.foedselsdato.month, self.foedselsdato.day)
+        return day.year - self.foedselsdato.year - before_birthday
+
+    @property
+    def is_married(self) -> bool:
+        return self.sivilstand in MARRIED
+
+    @property
+    def is_norwegian(self) -> bool:
+        return "NOR" in self.statsborgerskap.split(",")
+
+
+def _years_before(day: date, years: int) -> date:
+    """The same calendar day ``years`` earlier (29 February falls back to the 28th)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+@dataclass(frozen=True, slots=True)
+class PersonFilter:
+    """Who may be picked. ``None`` means "any"; ages are whole years on ``at``."""
+
+    status: str | None = BOSATT
+    kjoenn: str | None = None
+    min_age: int | None = None
+    max_age: int | None = None
+    at: date | None = None
+    married: bool | None = None
+    adressebeskyttelse: str | None = None
+    kommunenummer: str | None = None
+    norwegian: bool | None = None
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        """The filter as SQL conditions on ``frg_person``."""
+        c = _person.c
+        conditions: list[ColumnElement[bool]] = []
+        if self.status is not None:
+            conditions.append(c.status == self.status)
+        if self.kjoenn is not None:
+            conditions.append(c.kjoenn == self.kjoenn)
+        conditions.extend(self._age_conditions())
+        if self.married is True:
+            conditions.append(c.sivilstand.in_(MARRIED))
+        elif self.married is False:
+            conditions.append(c.sivilstand.not_in(MARRIED))
+        if self.adressebeskyttelse is not None:
+            conditions.append(c.adressebeskyttelse == self.adressebeskyttelse)
+        if self.kommunenummer is not None:
+            conditions.append(c.kommunenummer == self.kommunenummer)
+        if self.norwegian is True:
+            conditions.append(c.statsborgerskap.contains("NOR"))
+        elif self.norwegian is False:
+            conditions.append(c.statsborgerskap.not_like("%NOR%"))
+        return conditions
+
+    def _age_conditions(self) -> list[ColumnElement[bool]]:
+        # Age a on day d  <=>  d - (a + 1) years < foedselsdato <= d - a years.
+        if self.min_age is None and self.max_age is None:
+            return []
+        if self.at is None:
+            raise ValueError("an age filter needs the day the ages refer to (at=...)")
+        c = _person.c
+        conditions: list[ColumnElement[bool]] = []
+        if self.min_age is not None:
+            conditions.append(c.foedselsdato <= _years_before(self.at, self.min_age))
+        if self.max_age is not None:
+            conditions.append(c.foedselsdato > _years_before(self.at, self.max_age + 1))
+        return conditions
+
+
+def _candidate(row: Any) -> Candidate:
+    return Candidate(
+        id=row.id,
+        ident=row.ident,
+        identifikatortype=row.identifikatortype,
+        status=row.status,
+        kjoenn=row.kjoenn,
+        foedselsdato=row.foedselsdato,
+        sivilstand=row.sivilstand,
+        sivilstand_relatert_id=row.sivilstand_relatert_id,
+        adresse_id=row.adresse_id,
+        bruksenhetsnummer=row.bruksenhetsnummer,
+        kommunenummer=row.kommunenummer,
+        statsborgerskap=row.statsborgerskap,
+        adressebeskyttelse=row.adressebeskyttelse,
+    )
+
+
+def id_bounds(session: Session) -> tuple[int, int] | None:
+    """The smallest and largest person id (both ends of the primary-key index), or None."""
+    query = select(func.min(_person.c.id), func.max(_person.c.id))
+    low, high = session.execute(query).one()
+    return None if low is None or high is None else (cast(int, low), cast(int, high))
+
+
+def count_residents(session: Session) -> int:
+    """How many people are registered as living in Norway (status bosatt). Reads every row."""
+    query = select(func.count()).select_from(_person).where(_person.c.status == BOSATT)
+    return int(session.scalar(query) or 0)
+
+
+def _matching(
+    session: Session, ids: Sequence[int], conditions: list[ColumnElement[bool]]
+) -> list[Candidate]:
+    """The people among ``ids`` who match, in the order their ids were drawn."""
+    if session.get_bind().dialect.name == "postgresql":
+        wanted: ColumnElement[bool] = _person.c.id == func.any(
+            bindparam("ids", type_=ARRAY(BigInteger))
+        )
+        parameters: dict[str, Any] = {"ids": list(ids)}
+    else:
+        listed = select(func.json_each(bindparam("ids")).table_valued("value").c.value)
+        wanted = _person.c.id.in_(listed.scalar_subquery())
+        parameters = {"ids": json.dumps(list(ids))}
+    rows = session.execute(select(*_COLUMNS).where(wanted, *conditions), parameters)
+    drawn_at: dict[int, int] = {}
+    for position, person_id in enumerate(ids):
+        drawn_at.setdefault(person_id, position)
+    return sorted((_candidate(row) for row in rows), key=lambda c: drawn_at[c.id])
+
+
+def sample_persons(
+    session: Session,
+    *,
+    rng: random.Random,
+    count: int,
+    where: PersonFilter = PersonFilter(),
+    bounds: tuple[int, int] | None = None,
+    exclude: frozenset[int] | set[int] = frozenset(),
+    max_probes: int | None = None,
+) -> list[Candidate]:
+    """Up to ``count`` distinct people drawn uniformly from those matching ``where``.
+
+    Fewer come back when ``max_probes`` probes (default ``64 * count + 512``) find too few:
+    a filter that matches almost nobody stops there instead of reading the table. ``bounds``
+    limits the ids drawn (default: all, from :func:`id_bounds`); ``exclude`` skips ids the
+    caller has used already.
+    """
+    bounds = bounds if bounds is not None else id_bounds(session)
+    if bounds is None or count <= 0:
+        return []
+    low, high = bounds
+    conditions = where.conditions()
+    budget = max_probes if max_probes is not None else 64 * count + 512
+    picked: dict[int, Candidate] = {}
+    sent = hits = 0
+    while len(picked) < count and sent < budget:
+        # Send about as many probes as the hit rate so far says are needed, plus a margin.
+        rate = max(hits / sent, 0.01) if sent else 0.5
+        needed = (count - len(picked)) / rate * 1.25 + 8
+        size = int(min(_PROBES_PER_STATEMENT, budget - sent, needed))
+        found = _matching(session, [rng.randint(low, high) for _ in range(size)], conditions)
+        sent += size
+        hits += len(found)
+        for candidate in found:
+            if candidate.id not in exclude and len(picked) < count:
+                picked.setdefault(candidate.id, candidate)
+    return list(picked.values())
+
+
+def get_candidates(session: Session, *, ids: Sequence[int]) -> list[Candidate]:
+    """The people with these ids, in id order (missing ids are left out)."""
+    if not ids:
+        return []
+    query = select(*_COLUMNS).where(_person.c.id.in_(list(ids))).order_by(_person.c.id)
+    return [_candidate(row) for row in session.execute(query)]
+
+
+def residents_at(
+    session: Session,
+    *,
+    adresse_id: int,
+    bruksenhetsnummer: str | None,
+    status: str | None = BOSATT,
+) -> list[Candidate]:
+    """The people registered at an address and dwelling, in id order.
+
+    Needs an index on ``frg_person (adresse_id, bruksenhetsnummer)`` to be cheap on a full
+    population; without one every call reads the whole table.
+    """
+    c = _person.c
+    same_unit = (
+        c.bruksenhetsnummer.is_(None)
+        if bruksenhetsnummer is None
+        else c.bruksenhetsnummer == bruksenhetsnummer
+    )
+    query = select(*_COLUMNS).where(c.adresse_id == adresse_id, same_unit)
+    if status is not None:
+        query = query.where(c.status == status)
+    return [_candidate(row) for row in session.execute(query.order_by(c.id))]
+
+
+def household(
+    session: Session, *, person: Candidate, status: str | None = BOSATT
+) -> list[Candidate]:
+    """Everyone registered at the same address and dwelling as ``person`` (them included).
+
+    A person without an address is a household of one.
+    """
+    if person.adresse_id is None:
+        return [person]
+    members = residents_at(
+        session,
+        adresse_id=person.adresse_id,
+        bruksenhetsnummer=person.bruksenhetsnummer,
+        status=status,
+    )
+    return members if any(m.id == person.id for m in members) else [person, *members]
+
+
+def spouse(session: Session, *, person: Candidate) -> Candidate | None:
+    """The person's spouse or registered partner, when the registry links both ways."""
+    if not person.is_married or person.sivilstand_relatert_id is None:
+        return None
+    found = get_candidates(session, ids=[person.sivilstand_relatert_id])
+    if not found or found[0].sivilstand_relatert_id != person.id:
+        return None
+    return found[0]
+
+
+def are_close_relatives(session: Session, *, person_id: int, other_id: int) -> bool:
+    """True when one is the other's parent or child, or they share a parent (siblings)."""
+    rel = Familierelasjon.__table__.c
+    direct = select(rel.id).where(
+        rel.person_id == person_id,
+        rel.relatert_person_id == other_id,
+        or_(
+            rel.relatert_persons_rolle.in_(_PARENT_ROLES),
+            rel.min_rolle_for_person.in_(_PARENT_ROLES),
+        ),
+    )
+    if session.execute(direct.limit(1)).first() is not None:
+        return True
+    parents = Familierelasjon.__table__.alias("other_parents")
+    shared_parent = (
+        select(rel.id)
+        .join(
+            parents,
+            and_(
+                parents.c.relatert_person_id == rel.relatert_person_id,
+                parents.c.person_id == other_id,
+                parents.c.relatert_persons_rolle.in_(_PARENT_ROLES),
+            ),
+        )
+        .where(rel.person_id == person_id, rel.relatert_persons_rolle.in_(_PARENT_ROLES))
+    )
+    return session.execute(shared_parent.limit(1)).first() is not None
+
+
+def taken_idents(session: Session, *, idents: Sequence[str]) -> set[str]:
+    """Which of ``idents`` are somebody's identity number now or were before (never reissued)."""
+    if not idents:
+        return set()
+    wanted = list(idents)
+    current = select(_person.c.ident).where(_person.c.ident.in_(wanted))
+    former = TidligereIdent.__table__
+    earlier = select(former.c.ident).where(former.c.ident.in_(wanted))
+    return set(session.scalars(current.union(earlier)))

@@ -1,0 +1,929 @@
+"""The simulator: life events in a synthetic Norway, day by day, through the registry operations.
+
+Each simulated day draws how many births, deaths, immigrations, emigrations, marriages,
+divorces and moves happen from Poisson distributions whose means are Norway's yearly figures
+(``reference.national_rates()``) per resident, times the current number of residents, divided
+by the days of the year. Every event then goes through Folkeregisteret's operations, so every
+change lands in the outbox as events, exactly as if a case worker had registered it.
+
+Who is affected is picked with ``folkeregister.sampling`` (uniform random probes on the
+primary key, never ``ORDER BY random()``) and weighted by age with acceptance sampling: a
+candidate is kept with a probability proportional to the age-specific rate (fertility for
+mothers, a Gompertz–Makeham hazard for deaths, marriage, divorce and emigration ages). That
+needs no age statistics of the simulated population and costs a few extra probes per event;
+only deaths first choose between under and over 60 by Norway's age structure, because the
+hazard spans two orders of magnitude.
+
+Moves are of whole households (everyone at the same address and dwelling, one
+``register_move`` each, in one savepoint) to a random existing address: in the same
+municipality with the share of moves within municipalities in ``national_rates()`` (about
+65 %, SSB's 2008 ratio), else in a municipality weighted by population.
+
+A picked person can turn out unsuitable (married the same day, their spouse just died ...).
+The operation then refuses with a kernel ``Problem``; it ran inside ``uow.savepoint()``, so
+the refusal undoes only itself. The simulator counts it and tries another pick, a bounded
+number of times. Operations are committed in batches (one ``UnitOfWork`` per
+``batch_size`` operations): the outbox serialises commits with an advisory lock, so
+committing each operation alone would make throughput a matter of commit latency.
+
+The process clock is a ``SimulatedClock`` while the simulation runs: each day's events are
+spread over that day, so their ``time`` (and registration metadata) are in simulated time.
+The previous clock is restored afterwards. Given the database contents and the seed, a run
+is deterministic (event ids excepted: they are random UUIDs).
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+import random
+import time as wallclock
+from collections import Counter, deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
+from typing import Any, Final
+
+import numpy as np
+from rich.progress import Progress, TaskID
+from rich.table import Table
+
+from felles.kernel.clock import SimulatedClock, use_clock
+from felles.kernel.db import Database, UnitOfWork
+from felles.kernel.errors import Problem
+from felles.kernel.events import last_seq, read_events
+from felles.registries.adresser import queries as adresser
+from felles.registries.folkeregister import operations, sampling
+from felles.registries.folkeregister.sampling import Candidate, PersonFilter
+from felles.synth import names, reference
+
+__all__ = ["DEFAULT_START", "KINDS", "SimulationReport", "simulate"]
+
+#: First simulated day when the outbox is empty (a freshly generated population).
+DEFAULT_START: Final = date(2025, 1, 1)
+KINDS: Final = ("birth", "death", "immigration", "emigration", "marriage", "divorce", "move")
+
+# Picks tried per event before giving it up (each refusal or unsuitable pick is one try).
+MAX_ATTEMPTS: Final = 8
+# Candidates taken from the sampler at a time: one statement of probes per refill.
+_POOL_REFILL: Final = 64
+# Acceptance sampling gives up after this many rejected candidates for one pick.
+_MAX_REJECTIONS: Final = 4_000
+
+# Mothers: fertility by age, a bell around 31 (SSB: most births to women aged 28-34).
+_FERTILE_AGES: Final = (18, 45)
+_FERTILITY_PEAK, _FERTILITY_SPREAD = 31.0, 5.5
+_BOY_SHARE: Final = 0.513  # about 105 boys per 100 girls
+# Deaths: Gompertz–Makeham hazard h(a) = A·e^(B·a) + M, about Norway's life table
+# (h(60) ≈ 0.6 %, h(80) ≈ 5 %, h(90) ≈ 14 %, h(100) ≈ 40 %), plus infant mortality.
+_GOMPERTZ_A, _GOMPERTZ_B, _MAKEHAM = 1.1e-5, 0.105, 0.0002
+_INFANT_HAZARD: Final = 0.002
+# Deaths are drawn from two age groups so that acceptance is not a few percent: first the
+# group (in proportion to its expected deaths in Norway's population), then a person of
+# the group accepted with h(a) / (the group's highest hazard).
+_OLD_AGE: Final = 60
+_OLD_HAZARD_CAP: Final = 0.5  # h(102): everyone older is accepted
+# Marriage: mean age at marriage 2023 is 37 (women) and 40 (men), remarriages included.
+_MARRIAGE_PEAK, _MARRIAGE_SPREAD = 37.0, 10.0
+_MAX_AGE_GAP: Final = 15  # partners (and the father of a child) live within this age gap
+_PARTNER_AGE_GAP: Final = 6  # a partner found outside the household is of similar age
+_SAME_SEX_MARRIAGE: Final = 0.02
+# Divorce: most divorces are of couples in their forties.
+_DIVORCE_PEAK, _DIVORCE_SPREAD = 45.0, 12.0
+# Emigration: foreign citizens are about 16 % of residents but more than half of the
+# emigrants (SSB, utvandring etter statsborgerskap); emigrants are mostly young adults.
+_FOREIGN_EMIGRANT_SHARE: Final = 0.55
+_EMIGRATION_PEAK, _EMIGRATION_SPREAD = 30.0, 12.0
+_NORWEGIANS_EMIGRATE_TO: Final = (
+    ("SWE", 0.25),
+    ("DNK", 0.12),
+    ("GBR", 0.10),
+    ("USA", 0.10),
+    ("ESP", 0.10),
+    ("DEU", 0.08),
+    ("FIN", 0.05),
+    ("AUS", 0.05),
+    ("FRA", 0.05),
+    ("NLD", 0.05),
+    ("THA", 0.05),
+)
+# Immigration: age groups (from, to, share), roughly SSB's innvandringer etter alder;
+# a share of newcomers are short-term workers registered with a D-nummer and no address.
+_IMMIGRANT_AGES: Final = (
+    (0, 17, 0.17),
+    (18, 24, 0.16),
+    (25, 34, 0.34),
+    (35, 44, 0.18),
+    (45, 54, 0.09),
+    (55, 66, 0.04),
+    (67, 90, 0.02),
+)
+_MALE_IMMIGRANT_SHARE: Final = 0.54
+_SHORT_TERM_WORKER_SHARE: Final = 0.10
+_WORKER_AGES: Final = (20, 60)
+# A partner outside the household is looked for among the people whose ids are near: the
+# population is generated municipality by municipality, so they are mostly neighbours.
+_NEIGHBOUR_IDS: Final = 5_000
+
+KIND_LABELS: Final = {
+    "birth": "Births",
+    "death": "Deaths",
+    "immigration": "Immigrations",
+    "emigration": "Emigrations",
+    "marriage": "Marriages",
+    "divorce": "Divorces",
+    "move": "Moves (people)",
+}
+
+
+# ------------------------------------------------------------------------------- the report
+
+
+@dataclass
+class SimulationReport:
+    """What a simulation did: events per kind, refusals, throughput."""
+
+    start: date
+    days: int
+    seed: int
+    rate_multiplier: float = 1.0
+    #: Events drawn per kind (for moves: people to move).
+    planned: Counter[str] = field(default_factory=Counter)
+    #: Events that happened per kind (marriages and divorces count couples, moves people).
+    done: Counter[str] = field(default_factory=Counter)
+    #: Registry operations called successfully per kind (a household move is one per person).
+    operations: Counter[str] = field(default_factory=Counter)
+    #: Operations refused by the registry (a ``Problem``), per kind.
+    refusals: Counter[str] = field(default_factory=Counter)
+    #: Events given up after MAX_ATTEMPTS picks, per kind.
+    given_up: Counter[str] = field(default_factory=Counter)
+    #: Wall time spent per kind, picks and operations included (where the time goes).
+    seconds_by_kind: dict[str, float] = field(default_factory=dict)
+    households_moved: int = 0
+    events_written: int = 0
+    population_start: int = 0
+    population_end: int = 0
+    seconds: float = 0.0
+
+    @property
+    def end(self) -> date:
+        """The last simulated day."""
+        return self.start + timedelta(days=self.days - 1)
+
+    @property
+    def total_operations(self) -> int:
+        return sum(self.operations.values())
+
+    @property
+    def operations_per_second(self) -> float:
+        return self.total_operations / self.seconds if self.seconds > 0 else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        """The report as plain JSON-ready values (for benchmarks and logs)."""
+        return {
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "days": self.days,
+            "seed": self.seed,
+            "rate_multiplier": self.rate_multiplier,
+            "planned": dict(self.planned),
+            "done": dict(self.done),
+            "operations": dict(self.operations),
+            "refusals": dict(self.refusals),
+            "given_up": dict(self.given_up),
+            "seconds_by_kind": {k: round(v, 3) for k, v in self.seconds_by_kind.items()},
+            "households_moved": self.households_moved,
+            "total_operations": self.total_operations,
+            "events_written": self.events_written,
+            "population_start": self.population_start,
+            "population_end": self.population_end,
+            "seconds": round(self.seconds, 3),
+            "operations_per_second": round(self.operations_per_second, 1),
+        }
+
+    def summary(self) -> Table:
+        """A rich table of the run."""
+        table = Table(
+            title=f"Simulated {self.start} – {self.end} "
+            f"({self.days} day{'s' if self.days != 1 else ''}, seed {self.seed})"
+        )
+        for header in ("", "drawn", "happened", "operations", "refused", "given up"):
+            table.add_column(header, justify="left" if not header else "right")
+        for kind in KINDS:
+            table.add_row(
+                KIND_LABELS[kind],
+                f"{self.planned[kind]:,}",
+                f"{self.done[kind]:,}",
+                f"{self.operations[kind]:,}",
+                f"{self.refusals[kind]:,}",
+                f"{self.given_up[kind]:,}",
+            )
+        table.add_section()
+        table.add_row("Operations", "", "", f"{self.total_operations:,}", "", "")
+        table.add_row("Events written", "", "", f"{self.events_written:,}", "", "")
+        table.add_row("Residents", f"{self.population_start:,}", f"{self.population_end:,}")
+        table.caption = f"{self.seconds:,.1f} s, {self.operations_per_second:,.0f} operations/s" + (
+            f", rates ×{self.rate_multiplier:g}" if self.rate_multiplier != 1 else ""
+        )
+        return table
+
+
+# --------------------------------------------------------------------------- weights, names
+
+
+def _bell(age: float, peak: float, spread: float) -> float:
+    return math.exp(-0.5 * ((age - peak) / spread) ** 2)
+
+
+def _fertility_weight(age: int) -> float:
+    low, high = _FERTILE_AGES
+    return _bell(age, _FERTILITY_PEAK, _FERTILITY_SPREAD) if low <= age <= high else 0.0
+
+
+def _hazard(age: int) -> float:
+    """Yearly probability of dying at ``age`` (Gompertz–Makeham, plus infant mortality)."""
+    hazard = _GOMPERTZ_A * math.exp(_GOMPERTZ_B * age) + _MAKEHAM
+    return hazard + (_INFANT_HAZARD if age == 0 else 0.0)
+
+
+def _death_weight(age: int) -> float:
+    """Acceptance probability of a candidate of ``age`` within their age group."""
+    cap = _OLD_HAZARD_CAP if age >= _OLD_AGE else _hazard(_OLD_AGE - 1)
+    return min(1.0, _hazard(age) / cap)
+
+
+@cache
+def _old_death_share() -> float:
+    """The share of deaths at age 60 or more, from Norway's population by age and h(a)."""
+    by_age = reference.national_population(2025).sum(axis=1)
+    deaths = [float(n) * _hazard(age) for age, n in enumerate(by_age)]
+    return sum(deaths[_OLD_AGE:]) / sum(deaths)
+
+
+@dataclass(frozen=True, slots=True)
+class _Weighted:
+    """Values with cumulative weights, for ``random.Random.choices``."""
+
+    values: tuple[str, ...]
+    cumulative: tuple[float, ...]
+
+    @classmethod
+    def of(cls, pairs: Any) -> _Weighted:
+        values, weights = zip(*pairs, strict=True)
+        return cls(tuple(values), tuple(np.cumsum(np.asarray(weights, dtype=float)).tolist()))
+
+    def pick(self, rng: random.Random) -> str:
+        return rng.choices(self.values, cum_weights=self.cumulative)[0]
+
+
+@cache
+def _name_lists(citizenship: str, kjoenn: str) -> tuple[_Weighted, _Weighted]:
+    lists = names.names_for_citizenship(citizenship, kjoenn)  # type: ignore[arg-type]
+    first = _Weighted.of(zip(lists.first_names.tolist(), lists.first_weights.tolist(), strict=True))
+    last = _Weighted.of(zip(lists.last_names.tolist(), lists.last_weights.tolist(), strict=True))
+    return first, last
+
+
+@cache
+def _foreign_citizenships() -> _Weighted:
+    return _Weighted.of(reference.birth_country_weights())
+
+
+@cache
+def _norwegian_destinations() -> _Weighted:
+    return _Weighted.of(_NORWEGIANS_EMIGRATE_TO)
+
+
+def _first_foreign(statsborgerskap: str) -> str | None:
+    return next((c for c in statsborgerskap.split(",") if c and c != "NOR"), None)
+
+
+@dataclass(frozen=True, slots=True)
+class _Dwelling:
+    """An address from the address register and one of its dwellings (None: the only one).
+
+    Holding the ``Vegadresse`` keeps it in the session's identity map (which holds objects
+    weakly), so each member of a moving household finds it there instead of querying.
+    """
+
+    adresse: Any
+    bruksenhetsnummer: str | None
+
+    @property
+    def key(self) -> tuple[int, str | None]:
+        return (self.adresse.id, self.bruksenhetsnummer)
+
+
+# ------------------------------------------------------------------------------ daily rates
+
+
+@dataclass(frozen=True, slots=True)
+class _DailyRates:
+    """Expected events per resident per year, by kind (moves: people moving)."""
+
+    per_resident: dict[str, float]
+    within_share: float  # of moves, the share that stays in the municipality
+
+    @classmethod
+    def national(cls, multiplier: float) -> _DailyRates:
+        rates = reference.national_rates()
+        within = rates.moves_within_municipality.per_1000
+        between = rates.moves_between_municipalities.per_1000
+        per_1000 = {
+            "birth": rates.births.per_1000,
+            "death": rates.deaths.per_1000,
+            "immigration": rates.immigrations.per_1000,
+            "emigration": rates.emigrations.per_1000,
+            "marriage": rates.marriages.per_1000,
+            "divorce": rates.divorces.per_1000,
+            "move": within + between,
+        }
+        return cls(
+            per_resident={kind: multiplier * value / 1000 for kind, value in per_1000.items()},
+            within_share=within / (within + between),
+        )
+
+    def draw(self, np_rng: np.random.Generator, *, residents: int, day: date) -> dict[str, int]:
+        """Poisson draws of the day's events for ``residents`` people."""
+        days_in_year = 366 if calendar.isleap(day.year) else 365
+        return {
+            kind: int(np_rng.poisson(rate * residents / days_in_year))
+            for kind, rate in self.per_resident.items()
+        }
+
+
+# ---------------------------------------------------------------------------- candidate pools
+
+
+class _Pool:
+    """Random people matching a filter, fetched from the sampler a statement at a time."""
+
+    def __init__(self, run: _Run, where: PersonFilter) -> None:
+        self._run = run
+        self._where = where
+        self._queue: deque[Candidate] = deque()
+        self._dry = 0  # consecutive refills that found nobody
+
+    def take(self) -> Candidate | None:
+        """The next candidate nobody has touched today, or None when none can be found."""
+        while True:
+            if not self._queue and not self._refill():
+                return None
+            candidate = self._queue.popleft()
+            if candidate.id not in self._run.touched:
+                return candidate
+
+    def take_weighted(self, weight: Callable[[Candidate], float]) -> Candidate | None:
+        """Acceptance sampling: a candidate is kept with probability ``weight`` (0..1)."""
+        for _ in range(_MAX_REJECTIONS):
+            candidate = self.take()
+            if candidate is None:
+                return None
+            if self._run.rng.random() < weight(candidate):
+                return candidate
+        return None
+
+    def find(self, suits: Callable[[Candidate], bool]) -> Candidate | None:
+        """Take the first fetched candidate that ``suits`` (no query), or None."""
+        for candidate in self._queue:
+            if candidate.id not in self._run.touched and suits(candidate):
+                self._queue.remove(candidate)
+                return candidate
+        return None
+
+    def _refill(self) -> bool:
+        if self._dry >= 2:  # the filter matches (almost) nobody: stop probing for it today
+            return False
+        found = sampling.sample_persons(
+            self._run.session,
+            rng=self._run.rng,
+            count=_POOL_REFILL,
+            where=self._where,
+            bounds=self._run.bounds,
+        )
+        self._dry = 0 if found else self._dry + 1
+        self._queue.extend(found)
+        return bool(found)
+
+
+# -------------------------------------------------------------------------------- the run
+
+
+class _Run:
+    """State of one simulation: the open unit of work, random streams, pools, counters."""
+
+    def __init__(
+        self,
+        database: Database,
+        *,
+        report: SimulationReport,
+        seed: int,
+        batch_size: int,
+        rates: _DailyRates,
+    ) -> None:
+        self.database = database
+        self.report = report
+        self.batch_size = batch_size
+        self.rates = rates
+        # Mixing in the first day: a later run with the same seed does not replay the picks.
+        self.rng = random.Random(f"felles-simulate:{seed}:{report.start.isoformat()}")
+        self.np_rng = np.random.default_rng([seed, report.start.toordinal()])
+        self.uow: UnitOfWork = database.unit_of_work().__enter__()
+        self.in_batch = 0
+        self.day = report.start
+        self.touched: set[int] = set()
+        self.bounds: tuple[int, int] | None = None
+        self.pools: dict[str, _Pool] = {}
+        self.residents = 0
+        self.moved_ahead = 0  # people moved beyond the previous days' draws
+        self.address_ranges: dict[str, adresser.IdRange] = {}
+        self.destinations: _Weighted | None = None
+
+    @property
+    def session(self) -> Any:
+        return self.uow.session
+
+    # -- transactions --------------------------------------------------------------------
+
+    def committed(self, operations_done: int) -> None:
+        """Count operations; commit the batch when it is full."""
+        self.in_batch += operations_done
+        if self.in_batch >= self.batch_size:
+            self.commit()
+
+    def commit(self) -> None:
+        self.report.events_written += len(self.uow.pending_events)
+        self.uow.commit()
+        self.uow.__exit__(None, None, None)
+        self.uow = self.database.unit_of_work().__enter__()
+        self.in_batch = 0
+
+    def close(self) -> None:
+        self.uow.__exit__(None, None, None)
+
+    # -- per day -------------------------------------------------------------------------
+
+    def start_day(self, day: date) -> None:
+        """New pools (ages are relative to the day) and the id range including newcomers."""
+        self.day = day
+        self.touched = set()
+        self.bounds = sampling.id_bounds(self.session)
+        at = day
+        self.pools = {
+            "mother": _Pool(self, PersonFilter(kjoenn="kvinne", min_age=18, max_age=45, at=at)),
+            "anyone": _Pool(self, PersonFilter()),
+            "young": _Pool(self, PersonFilter(max_age=_OLD_AGE - 1, at=at)),
+            "old": _Pool(self, PersonFilter(min_age=_OLD_AGE, at=at)),
+            "unmarried": _Pool(self, PersonFilter(min_age=18, at=at, married=False)),
+            "married": _Pool(self, PersonFilter(min_age=18, at=at, married=True)),
+            "norwegian_adult": _Pool(self, PersonFilter(min_age=18, at=at, norwegian=True)),
+            "foreign_adult": _Pool(self, PersonFilter(min_age=18, at=at, norwegian=False)),
+        }
+
+    def age(self, person: Candidate) -> int:
+        return person.age_at(self.day)
+
+
+# ------------------------------------------------------------------------- the event kinds
+
+#: A pick returns the work to do inside a savepoint (returning the operations it made), or
+#: None when no suitable person was found for this attempt.
+Apply = Callable[[], int]
+
+
+def _pick_birth(run: _Run) -> Apply | None:
+    mother = run.pools["mother"].take_weighted(lambda c: _fertility_weight(run.age(c)))
+    if mother is None:
+        return None
+    father = _father_for(run, mother)
+    kjoenn = "mann" if run.rng.random() < _BOY_SHARE else "kvinne"
+    first_names, _ = _name_lists(_first_foreign(mother.statsborgerskap) or "NOR", kjoenn)
+    fornavn = first_names.pick(run.rng)
+
+    def apply() -> int:
+        operations.register_birth(
+            run.uow,
+            mor=mother.ident,
+            far_eller_medmor=father.ident if father is not None else None,
+            foedselsdato=run.day,
+            kjoenn=kjoenn,
+            fornavn=fornavn,
+            rng=run.rng,
+        )
+        run.touched.add(mother.id)  # one child a day: twins are not simulated
+        run.residents += 1
+        return 1
+
+    return apply
+
+
+def _father_for(run: _Run, mother: Candidate) -> Candidate | None:
+    """Her husband, else a man of fitting age at her address, else nobody."""
+    # Anyone touched today may have died since the candidate was read: a parent who died
+    # today would get an event after his death, so he is left out.
+    if mother.is_married:
+        spouse = sampling.spouse(run.session, person=mother)
+        if spouse is None or spouse.id in run.touched:
+            return None
+        return spouse if spouse.kjoenn == "mann" and spouse.status != "doed" else None
+    for man in sampling.household(run.session, person=mother):
+        if man.id not in run.touched and _could_be_partner(run, mother, man, kjoenn="mann"):
+            return man
+    return None
+
+
+def _could_be_partner(run: _Run, person: Candidate, other: Candidate, *, kjoenn: str) -> bool:
+    """An adult of the sex and age to be the person's partner, and not a close relative."""
+    fits = (
+        other.id != person.id
+        and other.kjoenn == kjoenn
+        and run.age(other) >= 18
+        and abs(run.age(other) - run.age(person)) <= _MAX_AGE_GAP
+    )
+    return fits and not sampling.are_close_relatives(
+        run.session, person_id=person.id, other_id=other.id
+    )
+
+
+def _pick_death(run: _Run) -> Apply | None:
+    group = "old" if run.rng.random() < _old_death_share() else "young"
+    person = run.pools[group].take_weighted(lambda c: _death_weight(run.age(c)))
+    if person is None:
+        return None
+
+    def apply() -> int:
+        operations.register_death(run.uow, ident=person.ident, doedsdato=run.day)
+        run.touched.add(person.id)
+        if person.sivilstand_relatert_id is not None:
+            run.touched.add(person.sivilstand_relatert_id)  # now a widow(er)
+        run.residents -= 1
+        return 1
+
+    return apply
+
+
+def _pick_emigration(run: _Run) -> Apply | None:
+    foreign = run.rng.random() < _FOREIGN_EMIGRANT_SHARE
+    pool = run.pools["foreign_adult" if foreign else "norwegian_adult"]
+    person = pool.take_weighted(lambda c: _bell(run.age(c), _EMIGRATION_PEAK, _EMIGRATION_SPREAD))
+    if person is None:
+        return None
+    destination = _first_foreign(person.statsborgerskap) or _norwegian_destinations().pick(run.rng)
+
+    def apply() -> int:
+        operations.register_emigration(
+            run.uow, ident=person.ident, tilflyttingsland=destination, utflyttingsdato=run.day
+        )
+        run.touched.add(person.id)
+        run.residents -= 1
+        return 1
+
+    return apply
+
+
+def _immigrant_birth_date(run: _Run, *, worker: bool) -> date:
+    if worker:
+        low, high = _WORKER_AGES
+    else:
+        low, high, _ = run.rng.choices(_IMMIGRANT_AGES, weights=[g[2] for g in _IMMIGRANT_AGES])[0]
+    age = run.rng.randint(low, high)
+    born = run.day - timedelta(days=round(age * 365.25) + run.rng.randint(0, 364))
+    return min(born, run.day)
+
+
+def _pick_immigration(run: _Run) -> Apply | None:
+    citizenship = _foreign_citizenships().pick(run.rng)
+    kjoenn = "mann" if run.rng.random() < _MALE_IMMIGRANT_SHARE else "kvinne"
+    worker = run.rng.random() < _SHORT_TERM_WORKER_SHARE
+    foedselsdato = _immigrant_birth_date(run, worker=worker)
+    first_names, last_names = _name_lists(citizenship, kjoenn)
+    fornavn, etternavn = first_names.pick(run.rng), last_names.pick(run.rng)
+    dwelling = None if worker else _random_dwelling(run, kommunenummer=None)
+    if not worker and dwelling is None:
+        return None
+
+    def apply() -> int:
+        operations.register_immigration(
+            run.uow,
+            fornavn=fornavn,
+            etternavn=etternavn,
+            foedselsdato=foedselsdato,
+            kjoenn=kjoenn,
+            statsborgerskap=[citizenship],
+            fraflyttingsland=citizenship,
+            innflyttingsdato=run.day,
+            adresse_id=dwelling.adresse.id if dwelling else None,
+            bruksenhetsnummer=dwelling.bruksenhetsnummer if dwelling else None,
+            d_nummer=worker,
+            rng=run.rng,
+        )
+        run.residents += 0 if worker else 1
+        return 1
+
+    return apply
+
+
+def _pick_marriage(run: _Run) -> Apply | None:
+    person = run.pools["unmarried"].take_weighted(
+        lambda c: _bell(run.age(c), _MARRIAGE_PEAK, _MARRIAGE_SPREAD)
+    )
+    if person is None:
+        return None
+    same_sex = run.rng.random() < _SAME_SEX_MARRIAGE
+    kjoenn = person.kjoenn if same_sex else ("mann" if person.kjoenn == "kvinne" else "kvinne")
+    partner = _partner_at_home(run, person, kjoenn) or _partner_nearby(run, person, kjoenn)
+    if partner is None:
+        return None
+
+    def apply() -> int:
+        operations.register_marriage(
+            run.uow, ident_a=person.ident, ident_b=partner.ident, dato=run.day
+        )
+        run.touched.update((person.id, partner.id))
+        return 1
+
+    return apply
+
+
+def _partner_at_home(run: _Run, person: Candidate, kjoenn: str) -> Candidate | None:
+    for other in sampling.household(run.session, person=person):
+        if (
+            not other.is_married
+            and other.id not in run.touched
+            and _could_be_partner(run, person, other, kjoenn=kjoenn)
+        ):
+            return other
+    return None
+
+
+def _partner_nearby(run: _Run, person: Candidate, kjoenn: str) -> Candidate | None:
+    """An unmarried person of similar age in the same municipality, if one is found cheaply.
+
+    First among the unmarried candidates already fetched (free), then by one statement of
+    probes among the ids near the person's: the population is generated municipality by
+    municipality, so neighbours in id are mostly neighbours in place.
+    """
+    age = run.age(person)
+
+    def suits(other: Candidate) -> bool:
+        return (
+            other.kommunenummer == person.kommunenummer
+            and other.kjoenn == kjoenn
+            and not other.is_married
+            and abs(run.age(other) - age) <= _PARTNER_AGE_GAP
+            and _could_be_partner(run, person, other, kjoenn=kjoenn)
+        )
+
+    found = run.pools["unmarried"].find(suits)
+    if found is not None:
+        return found
+    where = PersonFilter(
+        kjoenn=kjoenn,
+        min_age=max(18, age - _PARTNER_AGE_GAP),
+        max_age=age + _PARTNER_AGE_GAP,
+        at=run.day,
+        married=False,
+        kommunenummer=person.kommunenummer,
+    )
+    near = (max(1, person.id - _NEIGHBOUR_IDS), person.id + _NEIGHBOUR_IDS)
+    probed = sampling.sample_persons(
+        run.session,
+        rng=run.rng,
+        count=2,
+        where=where,
+        bounds=near,
+        max_probes=256,
+    )
+    return next((o for o in probed if o.id not in run.touched and suits(o)), None)
+
+
+def _pick_divorce(run: _Run) -> Apply | None:
+    person = run.pools["married"].take_weighted(
+        lambda c: _bell(run.age(c), _DIVORCE_PEAK, _DIVORCE_SPREAD)
+    )
+    if person is None:
+        return None
+    spouse = sampling.spouse(run.session, person=person)
+    if spouse is None or spouse.status == "doed" or spouse.id in run.touched:
+        return None
+
+    def apply() -> int:
+        operations.register_divorce(
+            run.uow, ident_a=person.ident, ident_b=spouse.ident, dato=run.day
+        )
+        run.touched.update((person.id, spouse.id))
+        return 1
+
+    return apply
+
+
+def _pick_move(run: _Run) -> Apply | None:
+    person = run.pools["anyone"].take()
+    if person is None:
+        return None
+    members = sampling.household(run.session, person=person)
+    if any(m.id in run.touched for m in members):
+        return None
+    stays = run.rng.random() < run.rates.within_share
+    dwelling = _random_dwelling(run, kommunenummer=person.kommunenummer if stays else None)
+    if dwelling is None or dwelling.key == (person.adresse_id, person.bruksenhetsnummer):
+        return None
+
+    def apply() -> int:
+        # One savepoint for the household: it moves together or not at all.
+        for member in members:
+            operations.register_move(
+                run.uow,
+                ident=member.ident,
+                adresse_id=dwelling.adresse.id,
+                flyttedato=run.day,
+                bruksenhetsnummer=dwelling.bruksenhetsnummer,
+            )
+        run.touched.update(m.id for m in members)
+        run.report.households_moved += 1
+        return len(members)
+
+    return apply
+
+
+def _random_dwelling(run: _Run, *, kommunenummer: str | None) -> _Dwelling | None:
+    """An existing address and one of its dwellings; in a weighted municipality if None.
+
+    Whether someone lives there already is not checked: most addresses of a generated
+    population are occupied, so looking for an empty one costs queries and rarely succeeds
+    (moving in with someone happens too).
+    """
+    if kommunenummer is None or kommunenummer not in run.address_ranges:
+        if run.destinations is None:
+            return None
+        kommunenummer = run.destinations.pick(run.rng)
+    found = adresser.random_addresses(
+        run.session,
+        kommunenummer=kommunenummer,
+        n=1,
+        rng=run.rng,
+        id_range=run.address_ranges[kommunenummer],
+    )
+    if not found:
+        return None
+    units = adresser.bruksenhetsnumre(antall_bruksenheter=found[0].antall_bruksenheter)
+    return _Dwelling(found[0], run.rng.choice(units) if units else None)
+
+
+_PICKS: Final[dict[str, Callable[[_Run], Apply | None]]] = {
+    "birth": _pick_birth,
+    "death": _pick_death,
+    "immigration": _pick_immigration,
+    "emigration": _pick_emigration,
+    "marriage": _pick_marriage,
+    "divorce": _pick_divorce,
+    "move": _pick_move,
+}
+
+
+def _attempt(run: _Run, kind: str) -> int:
+    """Make one event of ``kind`` happen; returns the operations it took (0 if given up)."""
+    for _ in range(MAX_ATTEMPTS):
+        apply = _PICKS[kind](run)
+        if apply is None:
+            continue
+        try:
+            with run.uow.savepoint():
+                done = apply()
+        except Problem:
+            run.report.refusals[kind] += 1
+            continue
+        run.report.operations[kind] += done
+        run.report.done[kind] += done if kind == "move" else 1
+        return done
+    run.report.given_up[kind] += 1
+    return 0
+
+
+# ---------------------------------------------------------------------------------- a day
+
+
+def _day_plan(run: _Run, day: date) -> list[str]:
+    """The day's events in a random order (moves: one entry per person to move)."""
+    drawn = run.rates.draw(run.np_rng, residents=run.residents, day=day)
+    for kind, n in drawn.items():
+        run.report.planned[kind] += n
+    plan = [kind for kind, n in drawn.items() for _ in range(n)]
+    run.rng.shuffle(plan)
+    return plan
+
+
+def _simulate_day(run: _Run, clock: SimulatedClock, day: date) -> None:
+    run.start_day(day)
+    plan = _day_plan(run, day)
+    midnight = datetime.combine(day, time(0), tzinfo=UTC)
+    step = timedelta(days=1) / (len(plan) + 1)
+    clock.set(midnight)
+    people_to_move = plan.count("move")
+    # A household move of several people can overshoot a day's moves: carry it over.
+    moved = run.moved_ahead
+    for index, kind in enumerate(plan):
+        if kind == "move" and moved >= people_to_move:
+            continue  # the households moved so far already cover the day's moves
+        # Events are spread over the day, so their times order like the registrations.
+        clock.set(midnight + step * (index + 1))
+        began = wallclock.perf_counter()
+        done = _attempt(run, kind)
+        spent = run.report.seconds_by_kind
+        spent[kind] = spent.get(kind, 0.0) + wallclock.perf_counter() - began
+        if kind == "move":
+            moved += max(done, 1)  # a move given up still uses its slot
+        run.committed(done)
+    run.moved_ahead = max(0, moved - people_to_move)
+
+
+# ------------------------------------------------------------------------------- simulate
+
+
+def _first_day(database: Database) -> date:
+    """The day after the newest event in the outbox; DEFAULT_START when there is none."""
+    with database.read_session() as session:
+        newest = last_seq(session)
+        if newest == 0:
+            return DEFAULT_START
+        stored = read_events(session, after_seq=newest - 1, limit=1)
+    return stored[0].event.time.date() + timedelta(days=1) if stored else DEFAULT_START
+
+
+def _prepare(run: _Run) -> None:
+    """Residents to scale the rates by, and where people can move to (read once)."""
+    run.residents = sampling.count_residents(run.session)
+    run.report.population_start = run.residents
+    run.address_ranges = adresser.id_ranges_by_kommune(run.session)
+    weights = [
+        (k.kommunenummer, float(k.folketall_2025))
+        for k in reference.kommuner()
+        if k.kommunenummer in run.address_ranges
+    ]
+    run.destinations = _Weighted.of(weights) if weights else None
+
+
+@contextmanager
+def _simulated_clock(start: date) -> Iterator[SimulatedClock]:
+    clock = SimulatedClock(datetime.combine(start, time(0), tzinfo=UTC))
+    previous = use_clock(clock)
+    try:
+        yield clock
+    finally:
+        use_clock(previous)
+
+
+def simulate(
+    database: Database,
+    *,
+    start: date | None = None,
+    days: int,
+    seed: int,
+    progress: Progress | None = None,
+    batch_size: int = 500,
+    rate_multiplier: float = 1.0,
+) -> SimulationReport:
+    """Simulate ``days`` days of life events from ``start`` (default: the day after the last).
+
+    ``rate_multiplier`` scales every rate (tests and benchmarks use it to get enough events
+    from a small population). Commits every ``batch_size`` operations.
+    """
+    if days < 1:
+        raise ValueError("days must be at least 1")
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    first = start if start is not None else _first_day(database)
+    report = SimulationReport(start=first, days=days, seed=seed, rate_multiplier=rate_multiplier)
+    began = wallclock.perf_counter()
+    with _simulated_clock(first) as clock:
+        run = _Run(
+            database,
+            report=report,
+            seed=seed,
+            batch_size=batch_size,
+            rates=_DailyRates.national(rate_multiplier),
+        )
+        try:
+            _prepare(run)
+            task = progress.add_task("Simulating", total=days) if progress else None
+            for offset in range(days):
+                day = first + timedelta(days=offset)
+                _simulate_day(run, clock, day)
+                _show_progress(progress, task, report, day)
+            run.commit()
+        finally:
+            run.close()
+        report.population_end = run.residents
+    report.seconds = wallclock.perf_counter() - began
+    return report
+
+
+def _show_progress(
+    progress: Progress | None, task: TaskID | None, report: SimulationReport, day: date
+) -> None:
+    if progress is None or task is None:
+        return
+    description = f"Simulating {day.isoformat()} · {report.total_operations:,} operations"
+    progress.update(task, advance=1, description=description)
