@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-28 13:16:28.169384
+Create Date: 2026-11-28 14:37:03.143227
 """
 
 from collections.abc import Sequence
@@ -131,6 +131,11 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_frg_person")),
         sa.UniqueConstraint("ident", name=op.f("uq_frg_person_ident")),
     )
+    with op.batch_alter_table("frg_person", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_frg_person_adresse", ["adresse_id", "bruksenhetsnummer"], unique=False
+        )
+
     op.create_table(
         "frg_tidligere_ident",
         sa.Column("ident", sa.String(length=11), nullable=False),
@@ -212,6 +217,9 @@ def downgrade() -> None:
     op.drop_table("kernel_outbox")
     op.drop_table("kernel_delivery_failure")
     op.drop_table("frg_tidligere_ident")
+    with op.batch_alter_table("frg_person", schema=None) as batch_op:
+        batch_op.drop_index("ix_frg_person_adresse")
+
     op.drop_table("frg_person")
     with op.batch_alter_table("frg_historikk", schema=None) as batch_op:
         batch_op.drop_index("ix_frg_historikk_person")

@@ -78,6 +78,10 @@ class Person(Base):
     versjon: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": versjon}  # noqa: RUF012 (SQLAlchemy reads it once)
+    __table_args__ = (
+        # Who lives at an address (a household moves together; letters go to a household).
+        Index("ix_frg_person_adresse", "adresse_id", "bruksenhetsnummer"),
+    )
 
 
 class Familierelasjon(Base):
