@@ -278,3 +278,22 @@ def test_measure_raw_copy(database: Database) -> None:
             text("SELECT 1 FROM pg_namespace WHERE nspname = 'felles_test_rawcopy'")
         ).first()
     assert left is None
+
+
+def test_planner_statistics_are_fresh_after_a_load(database: Database) -> None:
+    """The loaded tables are analysed, so lookups are planned as index lookups at once."""
+    names = [f"Gate {i}" for i in range(500)]
+    with BulkWriter(database) as writer:
+        writer.write(ADDRESSES, ADDRESS_COLUMNS, _address_columns(names))
+    with database.read_session() as session:
+        if database.is_postgresql:
+            analysed = session.scalar(
+                text("SELECT last_analyze FROM pg_stat_user_tables WHERE relname = :t"),
+                {"t": ADDRESSES.name},
+            )
+            assert analysed is not None
+        else:
+            stats = session.execute(
+                text("SELECT stat FROM sqlite_stat1 WHERE tbl = :t"), {"t": ADDRESSES.name}
+            ).all()
+            assert stats

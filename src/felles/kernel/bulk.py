@@ -50,7 +50,7 @@ from typing import TYPE_CHECKING, Any, Final, Self, cast
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection, Table, text
 
 from felles.kernel.db import Database
 
@@ -480,6 +480,7 @@ class BulkWriter:
             if exc is None:
                 self._finish()
                 connection.commit()
+                self._analyze(connection)
             else:
                 self._abort()
         except BaseException:
@@ -488,6 +489,16 @@ class BulkWriter:
         finally:
             connection.close()
             self._connection = None
+
+    def _analyze(self, connection: Connection) -> None:
+        """Refresh planner statistics for the loaded tables.
+
+        Without them PostgreSQL plans lookups on millions of fresh rows as if the tables
+        were empty (a hash join over everyone instead of an index lookup).
+        """
+        for name in self._tables:
+            connection.execute(text(f'ANALYZE "{name}"'))
+        connection.commit()
 
     def _abort(self) -> None:
         if self._sender is not None:
