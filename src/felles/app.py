@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from felles import __version__
 from felles.kernel.db import Database, get_database
-from felles.kernel.web import install_access_log, install_problem_handlers
+from felles.kernel.web import RefuseNul, install_access_log, install_problem_handlers
 from felles.registries.adresser.api import router as adresser_router
 from felles.registries.folkeregister.api import router as folkeregister_router
 from felles.registries.krr.api import router as krr_router
@@ -20,7 +20,9 @@ work against it by changing the base URL. Person data needs a bearer token.
 
 def create_app(*, database: Database | None = None) -> FastAPI:
     """Build the application for ``database`` (default: the one from settings)."""
-    app = FastAPI(title="felles", version=__version__, description=DESCRIPTION)
+    app = FastAPI(
+        title="felles", version=__version__, description=DESCRIPTION, dependencies=[RefuseNul]
+    )
     app.state.database = database or get_database()
     install_problem_handlers(app)
     install_access_log(app)

@@ -9,8 +9,14 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import BaseModel, Field
 
-from felles.kernel.errors import Conflict, NotFound
-from felles.kernel.web import AdminOnly, install_access_log, install_problem_handlers
+from felles.kernel.errors import PROBLEM_CONTENT_TYPE, Conflict, NotFound
+from felles.kernel.web import (
+    AdminOnly,
+    RefuseNul,
+    install_access_log,
+    install_problem_handlers,
+    problem_doc,
+)
 
 SECRET_FNR = "12345678901"
 
@@ -79,6 +85,69 @@ def test_validation_errors_are_problems_without_the_input(web: TestClient) -> No
     body = response.json()
     assert body["status"] == 422 and body["errors"][0]["location"] == ["body", "ident"]
     assert "1234567890X" not in response.text
+
+
+def test_an_unreadable_body_is_a_documented_400_problem(web: TestClient) -> None:
+    # Not UTF-8: FastAPI answers 400 (invalid JSON in UTF-8 is a 422), undocumented before.
+    response = web.post("/things", content=b"n\xff", headers={"Content-Type": "application/json"})
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["status"] == 400
+    responses = web.get("/openapi.json").json()["paths"]["/things"]["post"]["responses"]
+    assert "400" in responses
+
+
+def test_openapi_documents_4xx_as_problems(web: TestClient) -> None:
+    # FastAPI documents its 422 as application/json with HTTPValidationError; the handlers
+    # answer application/problem+json, so the document must say that (schemathesis found it).
+    spec = web.get("/openapi.json").json()
+    assert web.get("/openapi.json").json() == spec  # rewriting the document is idempotent
+    problem = {"schema": {"$ref": "#/components/schemas/Problem"}}
+    for path_item in spec["paths"].values():
+        for operation in path_item.values():
+            for status, response in operation["responses"].items():
+                if status.startswith("4"):
+                    assert response["content"] == {PROBLEM_CONTENT_TYPE: problem}
+    schemas = spec["components"]["schemas"]
+    assert set(schemas["Problem"]["required"]) == {"type", "title", "status", "detail"}
+    assert "HTTPValidationError" not in schemas and "ValidationError" not in schemas
+
+
+def test_problem_doc_keeps_the_description_and_gets_the_schema() -> None:
+    app = FastAPI()
+    install_problem_handlers(app)
+
+    @app.get("/x", responses={409: problem_doc("Already there")})
+    def get_x() -> dict[str, str]:
+        return {}
+
+    response = app.openapi()["paths"]["/x"]["get"]["responses"]["409"]
+    assert response["description"] == "Already there"
+    assert response["content"][PROBLEM_CONTENT_TYPE]["schema"] == {
+        "$ref": "#/components/schemas/Problem"
+    }
+
+
+def test_nul_characters_are_refused_in_query_and_body() -> None:
+    app = FastAPI(dependencies=[RefuseNul])
+    install_problem_handlers(app)
+
+    @app.post("/echo")
+    def echo(body: dict[str, str], q: str = "") -> dict[str, str]:
+        return {"q": q, **body}
+
+    web = TestClient(app, headers={"Content-Type": "application/json"})
+    for query, content in [("x%00", b'{"a": "b"}'), ("x", b'{"a": "b\\u0000"}')]:
+        response = web.post(f"/echo?q={query}", content=content)
+        assert response.status_code == 422
+        assert response.headers["content-type"] == "application/problem+json"
+        assert "NUL" in response.json()["detail"]
+    # An escaped backslash followed by the text "u0000" is no NUL.
+    text = web.post("/echo", content=b'{"a": "\\\\u0000"}')
+    assert text.status_code == 200 and text.json()["a"] == "\\u0000"
+    # The dependency adds no parameter to the OpenAPI document.
+    operation = web.get("/openapi.json").json()["paths"]["/echo"]["post"]
+    assert [p["name"] for p in operation["parameters"]] == ["q"]
 
 
 def test_unknown_route_is_a_problem(web: TestClient) -> None:

@@ -4,11 +4,13 @@ access log that records route templates, never the concrete path (paths carry fn
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 import time
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, Final
 
+import orjson
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -16,10 +18,16 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from felles.kernel.db import Database
-from felles.kernel.errors import PROBLEM_CONTENT_TYPE, Problem, Unauthorized
+from felles.kernel.errors import PROBLEM_CONTENT_TYPE, InvalidInput, Problem, Unauthorized
 from felles.kernel.settings import get_settings
 
 access_log = logging.getLogger("felles.access")
+
+MAX_INT: Final = 2**31 - 1
+MAX_BIGINT: Final = 2**63 - 1
+"""The largest integers the databases store (INTEGER, BIGINT). Integer input compared with a
+column is bounded by the column's type: a larger one overflows the database driver or
+PostgreSQL's cast (a 500, not a 4xx)."""
 
 
 class ProblemResponse(JSONResponse):
@@ -41,8 +49,61 @@ def _validation_errors(error: RequestValidationError) -> list[dict[str, Any]]:
     ]
 
 
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem",
+    "description": "An RFC 9457 problem; some problem types add members (e.g. errors, reason)",
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string", "description": "The problem type (a relative URI)"},
+        "title": {"type": "string"},
+        "status": {"type": "integer", "minimum": 400, "maximum": 599},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+    },
+    "additionalProperties": True,
+}
+_PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+
+
+def problem_doc(description: str) -> dict[str, Any]:
+    """An entry for a route's ``responses``: a problem+json response (schema added on export)."""
+    return {"description": description, "content": {PROBLEM_CONTENT_TYPE: {}}}
+
+
+def _document_problems(openapi: dict[str, Any]) -> None:
+    """Make the OpenAPI document say what the handlers do (idempotent).
+
+    FastAPI documents its own 422 as ``application/json`` with ``HTTPValidationError``, and
+    does not document the 400 it answers when a request body cannot be read; the handlers
+    below answer both, and every other 4xx, as problem+json.
+    """
+    schemas = openapi.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Problem"] = PROBLEM_SCHEMA
+    for path_item in openapi.get("paths", {}).values():
+        for operation in path_item.values():
+            responses = operation.setdefault("responses", {})
+            if "requestBody" in operation:
+                responses.setdefault("400", {"description": "The request body cannot be read"})
+            for status, response in responses.items():
+                if status.startswith("4"):
+                    media = response.get("content", {}).get(PROBLEM_CONTENT_TYPE, {})
+                    response["content"] = {PROBLEM_CONTENT_TYPE: media | {"schema": _PROBLEM_REF}}
+    if "HTTPValidationError" not in orjson.dumps(openapi.get("paths", {})).decode():
+        schemas.pop("HTTPValidationError", None)
+        schemas.pop("ValidationError", None)
+
+
 def install_problem_handlers(app: FastAPI) -> None:
-    """Render every error as RFC 9457 problem+json."""
+    """Render every error as RFC 9457 problem+json, and document it so in OpenAPI."""
+    generate_openapi = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        document = generate_openapi()
+        _document_problems(document)
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem) -> Response:
@@ -96,6 +157,25 @@ def install_access_log(app: FastAPI) -> None:
         )
         return response
 
+
+# U+0000 in a JSON string is the escape \u0000 after an even number of backslashes (in
+# ``\\u0000`` the backslash itself is escaped and "u0000" is text). A raw NUL is invalid JSON.
+_JSON_NUL: Final = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
+
+
+async def refuse_nul_characters(request: Request) -> None:
+    """Refuse U+0000 in the query and the JSON body (an application-wide dependency).
+
+    PostgreSQL text cannot hold it: a name or search term with it was a 500 there (and stored
+    on SQLite). No field of any API has a use for it.
+    """
+    if any("\x00" in key + value for key, value in request.query_params.multi_items()):
+        raise InvalidInput("The query must not contain NUL characters (U+0000)")
+    if _JSON_NUL.search(await request.body()):
+        raise InvalidInput("The request body must not contain NUL characters (U+0000)")
+
+
+RefuseNul = Depends(refuse_nul_characters)
 
 _bearer = HTTPBearer(auto_error=False)
 

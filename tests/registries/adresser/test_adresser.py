@@ -227,6 +227,57 @@ def test_search_parameters_are_validated(database: Database, client: TestClient)
     assert client.get("/adresser/v1/sok", params={"side": -1}).status_code == 422
 
 
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/adresser/v1/vegadresser/9223372036854775808", {}),
+        ("/adresser/v1/sok", {"nummer": 2**31}),  # husnummer is an INTEGER column
+        ("/adresser/v1/sok", {"side": 2**63 // 1000 + 1}),
+    ],
+)
+def test_numbers_beyond_the_column_types_are_422_not_500(
+    database: Database, client: TestClient, path: str, params: dict[str, Any]
+) -> None:
+    # Such numbers overflowed the database driver or PostgreSQL's cast: a 500, not a problem.
+    response = client.get(path, params=params)
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_a_nul_character_is_422_not_500(
+    database: Database, client: TestClient, admin_headers: dict[str, str]
+) -> None:
+    # PostgreSQL refuses U+0000 in text, in a search term as in a stored street name.
+    search = client.get("/adresser/v1/sok", params={"sok": "Storgata\x00"})
+    assert search.status_code == 422
+    assert search.headers["content-type"] == "application/problem+json"
+    body = {
+        "kommunenummer": OSLO,
+        "adressenavn": "Stor\x00gata",
+        "adressekode": 1001,
+        "nummer": 5,
+        "postnummer": "0184",
+    }
+    created = client.post("/adresser/v1/vegadresser", json=body, headers=admin_headers)
+    assert created.status_code == 422
+    assert _address_count(database) == 0 and _outbox_count(database) == 0
+
+
+def test_the_largest_numbers_allowed_are_answered(database: Database, client: TestClient) -> None:
+    largest = {"nummer": 2**31 - 1, "side": 2**63 // 1000, "treffPerSide": 1000}
+    response = client.get("/adresser/v1/sok", params=largest)
+    assert response.status_code == 200 and response.json()["adresser"] == []
+    assert client.get(f"/adresser/v1/vegadresser/{2**63 - 1}").status_code == 404
+
+
+def test_openapi_documents_the_problems(database: Database, client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"404", "422"} <= paths["/adresser/v1/vegadresser/{adresse_id}"]["get"][
+        "responses"
+    ].keys()
+    assert {"401", "409", "422"} <= paths["/adresser/v1/vegadresser"]["post"]["responses"].keys()
+
+
 def test_register_via_api_needs_the_admin_token(
     database: Database, client: TestClient, admin_headers: dict[str, str]
 ) -> None:

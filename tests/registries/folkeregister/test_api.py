@@ -334,6 +334,41 @@ def test_a_protected_address_never_leaves_the_api(frg: Register, api: TestClient
         assert "TRONDHEIM" not in text and "7011" not in text and "300000003" not in text
 
 
+def test_numbers_beyond_bigint_are_422_not_500(frg: Register, api: TestClient) -> None:
+    # schemathesis found seq=2**63+1 overflowing the database driver (a 500 on SQLite).
+    _problem(api.get(f"{BASE}/hendelser/feed", params={"seq": 2**63}), 422)
+    assert api.get(f"{BASE}/hendelser/feed", params={"seq": 2**63 - 1}).json() == []
+    move = {
+        "foedselsEllerDNummer": frg.person(),
+        "adresseIdentifikatorFraMatrikkelen": 2**63,
+        "flyttedato": "2025-06-01",
+    }
+    too_big = _problem(api.post(f"{BASE}/registreringer/flytting", json=move), 422)
+    assert too_big["errors"][0]["location"] == ["body", "adresseIdentifikatorFraMatrikkelen"]
+    largest = move | {"adresseIdentifikatorFraMatrikkelen": 2**63 - 1}
+    unknown = _problem(api.post(f"{BASE}/registreringer/flytting", json=largest), 422)
+    assert unknown["detail"].startswith("No address")
+
+
+def test_a_name_with_a_nul_character_is_422_and_writes_nothing(
+    frg: Register, api: TestClient
+) -> None:
+    # schemathesis found etternavn "\u0000": PostgreSQL refused it, a 500 (SQLite stored it).
+    ident = frg.person()
+    before = frg.snapshot()
+    body = {
+        "foedselsEllerDNummer": ident,
+        "fornavn": "Kari",
+        "etternavn": "Nord\u0000mann",
+        "gyldigFraOgMed": "2025-05-20",
+    }
+    problem = _problem(api.post(f"{BASE}/registreringer/navneendring", json=body), 422)
+    assert "NUL" in problem["detail"]
+    assert frg.snapshot() == before
+    text = {**body, "etternavn": "Nord\\u0000mann"}  # a backslash and "u0000" are just text
+    assert api.post(f"{BASE}/registreringer/navneendring", json=text).status_code == 201
+
+
 def test_openapi_documents_the_document_schema(api: TestClient) -> None:
     spec = api.get("/openapi.json").json()
     assert f"{BASE}/personer/{{ident}}" in spec["paths"]

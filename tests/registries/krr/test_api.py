@@ -212,3 +212,37 @@ def test_testdata_endpoints(
     assert unknown.status_code == 404
     assert outbox_count(database, subject=fnr) == 7
     assert registration_count(database) == 1
+
+
+def test_openapi_documents_the_problems(database: Database, client: TestClient) -> None:
+    # The test-data endpoints answered 401, 404 and 409 without documenting them.
+    paths = client.get("/openapi.json").json()["paths"]
+    assert "401" in paths[LOOKUP]["post"]["responses"]
+    person = f"{LOOKUP}/{{personidentifikator}}"
+    expected = {
+        (f"{person}/kontaktinformasjon", "put"): {"401", "422"},
+        (f"{person}/kontaktinformasjon/bekreftelse", "post"): {"401", "404", "409", "422"},
+        (f"{person}/reservasjon", "post"): {"401", "409", "422"},
+        (f"{person}/reservasjon", "delete"): {"401", "404", "409", "422"},
+        (f"{person}/digital-post", "put"): {"401", "404", "409", "422"},
+        (f"{person}/digital-post", "delete"): {"401", "404", "409", "422"},
+        (person, "delete"): {"401", "404", "409", "422"},
+    }
+    for (path, method), statuses in expected.items():
+        assert statuses <= paths[path][method]["responses"].keys(), (method, path)
+
+
+def test_a_nul_character_is_422_not_500(
+    database: Database, client: TestClient, admin_headers: dict[str, str]
+) -> None:
+    # postkasseadresse only had a length check; PostgreSQL refused the NUL with a 500.
+    fnr = new_fnr()
+    contact = {"epostadresse": "kari@example.no"}
+    put = client.put(f"{_person(fnr)}/kontaktinformasjon", json=contact, headers=admin_headers)
+    assert put.is_success
+    before = outbox_count(database)
+    mailbox = {"postkasseadresse": "kari\x00#9YDT", "postkasseleverandoeradresse": "984661185"}
+    response = client.put(f"{_person(fnr)}/digital-post", json=mailbox, headers=admin_headers)
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    assert outbox_count(database) == before

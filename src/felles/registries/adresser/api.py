@@ -19,13 +19,14 @@ from fastapi import APIRouter, Path, Query, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from felles.kernel.errors import NotFound
-from felles.kernel.web import AdminOnly, DatabaseDep
+from felles.kernel.web import MAX_BIGINT, MAX_INT, AdminOnly, DatabaseDep, problem_doc
 from felles.registries.adresser import operations, queries
 from felles.registries.adresser.model import Vegadresse
 
 router = APIRouter(prefix="/adresser/v1", tags=["adresser (Matrikkelen)"])
 
 MAX_TREFF_PER_SIDE = 1000
+MAX_SIDE = MAX_BIGINT // MAX_TREFF_PER_SIDE  # the row offset side * treffPerSide fits a BIGINT
 
 
 class Adresse(BaseModel):
@@ -139,10 +140,10 @@ def sok(
     kommunenummer: Annotated[str | None, Query(pattern=r"^\d{4}$")] = None,
     adressenavn: Annotated[str | None, Query(max_length=100)] = None,
     adressekode: Annotated[int | None, Query(ge=1, le=operations.MAX_ADRESSEKODE)] = None,
-    nummer: Annotated[int | None, Query(ge=0)] = None,
+    nummer: Annotated[int | None, Query(ge=0, le=MAX_INT)] = None,
     bokstav: Annotated[str | None, Query(max_length=2)] = None,
     postnummer: Annotated[str | None, Query(pattern=r"^\d{4}$")] = None,
-    side: Annotated[int, Query(ge=0, description="Page number, from 0")] = 0,
+    side: Annotated[int, Query(ge=0, le=MAX_SIDE, description="Page number, from 0")] = 0,
     treffPerSide: Annotated[  # noqa: N803 - Kartverket's parameter name
         int, Query(ge=1, le=MAX_TREFF_PER_SIDE, description="Hits per page, at most 1000")
     ] = 10,
@@ -177,8 +178,11 @@ def sok(
     "/vegadresser/{adresse_id}",
     response_model=Adresse,
     summary="One street address by id (felles addition, open data)",
+    responses={404: problem_doc("No address has this id")},
 )
-def get_vegadresse(database: DatabaseDep, adresse_id: Annotated[int, Path(ge=1)]) -> Adresse:
+def get_vegadresse(
+    database: DatabaseDep, adresse_id: Annotated[int, Path(ge=1, le=MAX_BIGINT)]
+) -> Adresse:
     """The address with this id (adresseIdentifikatorFraMatrikkelen)."""
     with database.read_session() as session:
         address = queries.get_vegadresse(session, adresse_id)
@@ -193,6 +197,10 @@ def get_vegadresse(database: DatabaseDep, adresse_id: Annotated[int, Path(ge=1)]
     status_code=status.HTTP_201_CREATED,
     dependencies=[AdminOnly],
     summary="Register a street address (felles addition for test teams; admin token)",
+    responses={
+        401: problem_doc("No or invalid bearer token"),
+        409: problem_doc("The address, or its adressekode for another street, already exists"),
+    },
 )
 def register_vegadresse(database: DatabaseDep, body: NyVegadresse) -> Adresse:
     """Register a street address; the municipality and postal code must exist and agree."""

@@ -33,7 +33,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from felles.kernel.db import Database, UnitOfWork
 from felles.kernel.errors import Conflict, InvalidInput, TooManyIdentifiers
 from felles.kernel.ids import InvalidIdentifier, PersonIdStr, parse_person_identifier
-from felles.kernel.web import AdminOnly, DatabaseDep
+from felles.kernel.web import MAX_BIGINT, AdminOnly, DatabaseDep
 from felles.registries.folkeregister import operations, queries
 from felles.registries.folkeregister.document import ELEMENTS
 from felles.registries.folkeregister.model import Person
@@ -437,7 +437,9 @@ def _etag_matches(header: str | None, etag: str) -> bool:
 def hendelser_feed(
     request: Request,
     database: DatabaseDep,
-    seq: Annotated[int, Query(ge=0, description="First sequence number (inclusive)")] = 1,
+    seq: Annotated[
+        int, Query(ge=0, le=MAX_BIGINT, description="First sequence number (inclusive)")
+    ] = 1,
     antall: Annotated[int, Query(ge=1, le=queries.FEED_PAGE, description="Page size")] = (
         queries.FEED_PAGE
     ),
@@ -490,9 +492,12 @@ class DoedsfallRequest(_Registrering):
     doedsdato: date
 
 
+AdresseId = Annotated[int, Field(ge=1, le=MAX_BIGINT)]
+
+
 class FlyttingRequest(_Registrering):
     foedsels_eller_d_nummer: PersonIdStr
-    adresse_identifikator_fra_matrikkelen: int
+    adresse_identifikator_fra_matrikkelen: AdresseId
     flyttedato: date
     bruksenhetsnummer: str | None = None
 
@@ -523,7 +528,7 @@ class InnflyttingRequest(_Registrering):
     statsborgerskap: list[str] = Field(min_length=1, examples=[["SWE"]])
     fraflyttingsland: str
     innflyttingsdato: date
-    adresse_identifikator_fra_matrikkelen: int | None = None
+    adresse_identifikator_fra_matrikkelen: AdresseId | None = None
     bruksenhetsnummer: str | None = None
     d_nummer: bool = False
     foedeland: str | None = Field(None, description="Default: the first statsborgerskap")

@@ -22,7 +22,7 @@ in the self-service (contact details, confirmation, reservation, digital mailbox
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Final, Literal
+from typing import Annotated, Any, Final, Literal
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
@@ -31,7 +31,7 @@ from felles.kernel.clock import get_clock
 from felles.kernel.db import UnitOfWork
 from felles.kernel.errors import TooManyIdentifiers
 from felles.kernel.ids import OrgnrStr, PersonIdStr
-from felles.kernel.web import AdminOnly, DatabaseDep
+from felles.kernel.web import AdminOnly, DatabaseDep, problem_doc
 from felles.registries.krr import operations, queries
 from felles.registries.krr.model import KontaktInfo
 
@@ -39,13 +39,22 @@ SCOPE_KONTAKTINFORMASJON: Final = "krr:global/kontaktinformasjon.read"
 SCOPE_DIGITALPOST: Final = "krr:global/digitalpost.read"
 MAX_PERSONIDENTIFIKATORER = 1000
 
+Responses = dict[int | str, dict[str, Any]]
+UNAUTHORIZED: Final[Responses] = {401: problem_doc("No or invalid bearer token")}
+NOT_REGISTERED: Final[Responses] = {404: problem_doc("The person is not registered in KRR")}
+
 PREFIX = "/kontaktregisteret/rest/v1"
 router = APIRouter(prefix=PREFIX)
 testdata = APIRouter(
     prefix="/personer/{personidentifikator}",  # inside ``router``, so under PREFIX
     tags=["kontaktregisteret: testdata (felles addition)"],
     dependencies=[AdminOnly],
+    responses=UNAUTHORIZED,
 )
+
+
+def _conflict(description: str) -> Responses:
+    return {409: problem_doc(description)}
 
 
 def granted_scopes(_admin: Annotated[None, AdminOnly]) -> frozenset[str]:
@@ -171,7 +180,7 @@ def to_person(
     response_model=Personer,
     response_model_exclude_none=True,
     summary="Look up 1-1000 people (Digdir's Oppslagstjenesten; token required)",
-    responses={413: {"description": "More than 1000 personidentifikatorer"}},
+    responses={413: problem_doc("More than 1000 personidentifikatorer"), **UNAUTHORIZED},
 )
 def hent_personer(database: DatabaseDep, scopes: Scopes, body: PersonerForespoersel) -> Personer:
     """Contact details, reservation and digital mailbox for up to 1000 people."""
@@ -229,6 +238,7 @@ def put_kontaktinformasjon(
     response_model=Person,
     response_model_exclude_none=True,
     summary="The person confirms the contact details (felles addition)",
+    responses=NOT_REGISTERED | _conflict("Deleted, or no e-mail address or mobile number"),
 )
 def post_bekreftelse(database: DatabaseDep, personidentifikator: PersonIdStr) -> Person:
     """Set *_sist_verifisert to now for the registered e-mail and mobile number."""
@@ -241,7 +251,7 @@ def post_bekreftelse(database: DatabaseDep, personidentifikator: PersonIdStr) ->
     response_model=Person,
     response_model_exclude_none=True,
     summary="Reserve the person against digital communication (felles addition)",
-    responses={409: {"description": "Already reserved"}},
+    responses=_conflict("Already reserved"),
 )
 def post_reservasjon(database: DatabaseDep, personidentifikator: PersonIdStr) -> Person:
     """Reservation JA; registers the person if needed."""
@@ -254,7 +264,7 @@ def post_reservasjon(database: DatabaseDep, personidentifikator: PersonIdStr) ->
     response_model=Person,
     response_model_exclude_none=True,
     summary="Withdraw the reservation (felles addition)",
-    responses={404: {"description": "Not registered"}, 409: {"description": "Not reserved"}},
+    responses=NOT_REGISTERED | _conflict("Deleted, or not reserved"),
 )
 def delete_reservasjon(database: DatabaseDep, personidentifikator: PersonIdStr) -> Person:
     """Reservation NEI."""
@@ -267,6 +277,7 @@ def delete_reservasjon(database: DatabaseDep, personidentifikator: PersonIdStr) 
     response_model=Person,
     response_model_exclude_none=True,
     summary="Choose a digital mailbox at Digipost or e-Boks (felles addition)",
+    responses=NOT_REGISTERED | _conflict("Deleted, or reserved against digital communication"),
 )
 def put_digital_post(
     database: DatabaseDep, personidentifikator: PersonIdStr, body: NyDigitalPost
@@ -287,6 +298,7 @@ def put_digital_post(
     response_model=Person,
     response_model_exclude_none=True,
     summary="Remove the digital mailbox (felles addition)",
+    responses=NOT_REGISTERED | _conflict("Deleted, or no digital mailbox"),
 )
 def delete_digital_post(database: DatabaseDep, personidentifikator: PersonIdStr) -> Person:
     """Remove the mailbox."""
@@ -300,6 +312,7 @@ def delete_digital_post(database: DatabaseDep, personidentifikator: PersonIdStr)
     response_model=Person,
     response_model_exclude_none=True,
     summary="Delete the registration: status SLETTET (felles addition)",
+    responses=NOT_REGISTERED | _conflict("Already deleted"),
 )
 def delete_person(database: DatabaseDep, personidentifikator: PersonIdStr) -> Person:
     """Delete the registration and every contact detail."""
