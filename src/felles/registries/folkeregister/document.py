@@ -21,14 +21,22 @@ Differences from a naive column dump, on purpose:
 
 Values are JSON-ready (dates and instants as ISO 8601 strings, instants in UTC), so the API can
 serialise the dict directly.
+
+Documents are built in bulk (up to 1000 per call, see ``queries.get_documents``), so the
+builder works on plain tuples (``PersonRow``, ``RelationRow``, ``HistoryRow``) rather than
+ORM objects or SQLAlchemy rows, decides once per call which elements to build
+(``DocumentBuilder``), and writes each version as one dict without intermediate ``None``
+filtering. ``current_content`` and ``current_metadata`` stay the single definition of an
+element's current value: operations archive exactly what the document shows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from typing import Any, Final, Protocol
+from operator import attrgetter
+from typing import Any, Final, NamedTuple, Protocol
 
 ELEMENTS: Final = (
     "identifikasjonsnummer",
@@ -48,8 +56,9 @@ ELEMENTS: Final = (
 )
 # Elements whose current value lives in frg_person columns and whose old versions are archived.
 SINGLE_VALUED: Final = frozenset(ELEMENTS) - {"familierelasjon", "foreldreansvar"}
-# Elements that need frg_familierelasjon (and the related people) to be built.
-RELATION_ELEMENTS: Final = frozenset({"familierelasjon", "foreldreansvar", "sivilstand"})
+# Elements built from frg_familierelasjon rows (with the related people's facts joined).
+# sivilstand needs only the spouse's ident, which comes with the person's row.
+RELATION_ELEMENTS: Final = frozenset({"familierelasjon", "foreldreansvar"})
 
 PROTECTED_GRADERINGER: Final = frozenset({"fortrolig", "strengtFortrolig"})
 PARENT_ROLES: Final = frozenset({"mor", "far", "medmor"})
@@ -58,7 +67,82 @@ MAJORITY_AGE: Final = 18
 
 
 class PersonValues(Protocol):
-    """What the document reads of a frg_person row (an ORM ``Person`` or a Core row)."""
+    """What the document reads of a person (an ORM ``Person`` or a ``PersonRow``)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def ident(self) -> str: ...
+    @property
+    def identifikatortype(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def fornavn(self) -> str: ...
+    @property
+    def mellomnavn(self) -> str | None: ...
+    @property
+    def etternavn(self) -> str: ...
+    @property
+    def foedselsdato(self) -> date: ...
+    @property
+    def foedekommune(self) -> str | None: ...
+    @property
+    def foedeland(self) -> str: ...
+    @property
+    def kjoenn(self) -> str: ...
+    @property
+    def doedsdato(self) -> date | None: ...
+    @property
+    def sivilstand(self) -> str: ...
+    @property
+    def sivilstandsdato(self) -> date | None: ...
+    @property
+    def sivilstand_relatert_id(self) -> int | None: ...
+    @property
+    def foreldreansvar(self) -> str | None: ...
+    @property
+    def adressebeskyttelse(self) -> str: ...
+    @property
+    def adresse_id(self) -> int | None: ...
+    @property
+    def kommunenummer(self) -> str | None: ...
+    @property
+    def adressenavn(self) -> str | None: ...
+    @property
+    def husnummer(self) -> int | None: ...
+    @property
+    def husbokstav(self) -> str | None: ...
+    @property
+    def adressekode(self) -> int | None: ...
+    @property
+    def bruksenhetsnummer(self) -> str | None: ...
+    @property
+    def postnummer(self) -> str | None: ...
+    @property
+    def poststed(self) -> str | None: ...
+    @property
+    def flyttedato(self) -> date | None: ...
+    @property
+    def statsborgerskap(self) -> str: ...
+    @property
+    def statsborgerskap_ervervsdato(self) -> date | None: ...
+    @property
+    def innflyttet_fra(self) -> str | None: ...
+    @property
+    def innflyttingsdato(self) -> date | None: ...
+    @property
+    def utflyttet_til(self) -> str | None: ...
+    @property
+    def utflyttingsdato(self) -> date | None: ...
+    @property
+    def opprettet(self) -> datetime: ...
+    @property
+    def element_meta(self) -> dict[str, Any] | None: ...
+
+
+class PersonRow(NamedTuple):
+    """The frg_person columns a document reads, plus the spouse's ident (for sivilstand)."""
 
     id: int
     ident: str
@@ -95,11 +179,18 @@ class PersonValues(Protocol):
     utflyttingsdato: date | None
     opprettet: datetime
     element_meta: dict[str, Any] | None
+    # frg_person.ident of sivilstand_relatert_id (None when there is none or it is unknown).
+    relatert_ved_sivilstand: str | None
 
 
-class HistoryValues(Protocol):
-    """A frg_historikk row."""
+# The frg_person columns of a PersonRow, in order (the last field is not a column).
+PERSON_COLUMNS: Final = PersonRow._fields[:-1]
 
+
+class HistoryRow(NamedTuple):
+    """A frg_historikk row: a superseded version of a single-valued element."""
+
+    person_id: int
     id: int
     element: str
     data: dict[str, Any]
@@ -110,27 +201,24 @@ class HistoryValues(Protocol):
     aarsak: str | None
 
 
-class RelationValues(Protocol):
-    """A frg_familierelasjon row."""
+class RelationRow(NamedTuple):
+    """A frg_familierelasjon row with the few facts about the related person it needs.
 
-    id: int
+    Never the related person's address: a document shows only their ident and whether they
+    hold (or are subject to) foreldreansvar.
+    """
+
     person_id: int
-    relatert_person_id: int
+    id: int
     relatert_persons_rolle: str
     min_rolle_for_person: str
     gyldig_fra: date | None
     ajourholdstidspunkt: datetime
     opphoerstidspunkt: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class RelatedPerson:
-    """The few facts about a related person the document needs (never their address)."""
-
-    ident: str
-    foedselsdato: date
-    doedsdato: date | None
-    foreldreansvar: str | None
+    relatert_ident: str
+    relatert_foedselsdato: date
+    relatert_doedsdato: date | None
+    relatert_foreldreansvar: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +235,8 @@ class Metadata:
 # Small value helpers
 # ------------------------------------------------------------------------------------------
 
+_MIDNIGHT_UTC: Final = "T00:00:00+00:00"
+
 
 def iso_instant(value: datetime) -> str:
     """An instant as ISO 8601 in UTC (naive values, as SQLite returns them, are UTC)."""
@@ -157,16 +247,13 @@ def iso_instant(value: datetime) -> str:
 
 def date_instant(value: date) -> str:
     """A calendar date as the instant it starts (UTC), for ``gyldighetstidspunkt``."""
+    if type(value) is date:  # the common case, three times faster than combine + isoformat
+        return value.isoformat() + _MIDNIGHT_UTC
     return datetime.combine(value, time(), tzinfo=UTC).isoformat()
 
 
 def _iso_date(value: date | None) -> str | None:
     return value.isoformat() if value is not None else None
-
-
-def _compact(values: dict[str, Any]) -> dict[str, Any]:
-    """Drop absent (None) fields, as the real API does."""
-    return {key: value for key, value in values.items() if value is not None}
 
 
 def age_on(born: date, day: date) -> int:
@@ -176,18 +263,26 @@ def age_on(born: date, day: date) -> int:
 
 def forkortet_navn(fornavn: str, mellomnavn: str | None, etternavn: str) -> str:
     """``forkortetNavn``: surname first, upper case, at most 25 characters."""
-    parts = [etternavn, fornavn] + ([mellomnavn] if mellomnavn else [])
-    return " ".join(parts).upper()[:25]
+    if mellomnavn:
+        return f"{etternavn} {fornavn} {mellomnavn}".upper()[:25]
+    return f"{etternavn} {fornavn}".upper()[:25]
 
 
 def citizenships(person: PersonValues) -> list[str]:
     """The person's citizenship codes (stored comma-separated)."""
-    return [code for code in person.statsborgerskap.split(",") if code]
+    codes = person.statsborgerskap
+    if "," not in codes:  # most people have one
+        return [codes] if codes else []
+    return [code for code in codes.split(",") if code]
 
 
 # ------------------------------------------------------------------------------------------
 # Current values of the single-valued elements
 # ------------------------------------------------------------------------------------------
+
+Content = list[dict[str, Any]]
+# Builds an element's current content from the person and the spouse's ident.
+ContentBuilder = Callable[[PersonValues, str | None], Content]
 
 
 def _vegadresse(person: PersonValues) -> dict[str, Any]:
@@ -208,26 +303,20 @@ def _vegadresse(person: PersonValues) -> dict[str, Any]:
     return vegadresse
 
 
-def _bostedsadresse(person: PersonValues) -> list[dict[str, Any]]:
+def _bostedsadresse(person: PersonValues, spouse: str | None = None) -> Content:
     if person.adresse_id is None and person.adressenavn is None:
         return []
-    adresse_id = str(person.adresse_id) if person.adresse_id is not None else None
-    return [
-        _compact(
-            {
-                "vegadresse": _vegadresse(person),
-                "adresseIdentifikatorFraMatrikkelen": adresse_id,
-                "adressegradering": person.adressebeskyttelse,
-                "flyttedato": _iso_date(person.flyttedato),
-            }
-        )
-    ]
+    adresse: dict[str, Any] = {"vegadresse": _vegadresse(person)}
+    if person.adresse_id is not None:
+        adresse["adresseIdentifikatorFraMatrikkelen"] = str(person.adresse_id)
+    if person.adressebeskyttelse is not None:
+        adresse["adressegradering"] = person.adressebeskyttelse
+    if person.flyttedato is not None:
+        adresse["flyttedato"] = person.flyttedato.isoformat()
+    return [adresse]
 
 
-Content = list[dict[str, Any]]
-
-
-def _identifikasjonsnummer(person: PersonValues, idents: Mapping[int, str]) -> Content:
+def _identifikasjonsnummer(person: PersonValues, spouse: str | None) -> Content:
     return [
         {
             "foedselsEllerDNummer": person.ident,
@@ -237,11 +326,11 @@ def _identifikasjonsnummer(person: PersonValues, idents: Mapping[int, str]) -> C
     ]
 
 
-def _status(person: PersonValues, idents: Mapping[int, str]) -> Content:
+def _status(person: PersonValues, spouse: str | None) -> Content:
     return [{"status": person.status}]
 
 
-def _navn(person: PersonValues, idents: Mapping[int, str]) -> Content:
+def _navn(person: PersonValues, spouse: str | None) -> Content:
     navn = {"fornavn": person.fornavn}
     if person.mellomnavn:
         navn["mellomnavn"] = person.mellomnavn
@@ -250,7 +339,7 @@ def _navn(person: PersonValues, idents: Mapping[int, str]) -> Content:
     return [navn]
 
 
-def _foedsel(person: PersonValues, idents: Mapping[int, str]) -> Content:
+def _foedsel(person: PersonValues, spouse: str | None) -> Content:
     foedsel = {
         "foedselsdato": person.foedselsdato.isoformat(),
         "foedselsaar": str(person.foedselsdato.year),
@@ -261,45 +350,40 @@ def _foedsel(person: PersonValues, idents: Mapping[int, str]) -> Content:
     return [foedsel]
 
 
-def _kjoenn(person: PersonValues, idents: Mapping[int, str]) -> Content:
+def _kjoenn(person: PersonValues, spouse: str | None) -> Content:
     return [{"kjoenn": person.kjoenn}]
 
 
-def _doedsfall(person: PersonValues, idents: Mapping[int, str]) -> Content:
+def _doedsfall(person: PersonValues, spouse: str | None) -> Content:
     return [{"doedsdato": person.doedsdato.isoformat()}] if person.doedsdato else []
 
 
-def _sivilstand(person: PersonValues, idents: Mapping[int, str]) -> Content:
-    relatert = person.sivilstand_relatert_id
-    return [
-        _compact(
-            {
-                "sivilstand": person.sivilstand,
-                "sivilstandsdato": _iso_date(person.sivilstandsdato),
-                "relatertVedSivilstand": idents.get(relatert) if relatert else None,
-            }
-        )
-    ]
+def _sivilstand(person: PersonValues, spouse: str | None) -> Content:
+    sivilstand = {"sivilstand": person.sivilstand}
+    if person.sivilstandsdato is not None:
+        sivilstand["sivilstandsdato"] = person.sivilstandsdato.isoformat()
+    if spouse is not None:
+        sivilstand["relatertVedSivilstand"] = spouse
+    return [sivilstand]
 
 
-def _adressebeskyttelse(person: PersonValues, idents: Mapping[int, str]) -> Content:
+def _adressebeskyttelse(person: PersonValues, spouse: str | None) -> Content:
     gradering = person.adressebeskyttelse
     return [] if gradering == "ugradert" else [{"graderingsnivaa": gradering}]
 
 
-def _statsborgerskap(person: PersonValues, idents: Mapping[int, str]) -> Content:
+def _statsborgerskap(person: PersonValues, spouse: str | None) -> Content:
     ervervsdato = _iso_date(person.statsborgerskap_ervervsdato)
-    return [
-        _compact({"statsborgerskap": code, "ervervsdato": ervervsdato})
-        for code in citizenships(person)
-    ]
+    if ervervsdato is None:
+        return [{"statsborgerskap": code} for code in citizenships(person)]
+    return [{"statsborgerskap": code, "ervervsdato": ervervsdato} for code in citizenships(person)]
 
 
-def _innflytting(person: PersonValues, idents: Mapping[int, str]) -> Content:
+def _innflytting(person: PersonValues, spouse: str | None) -> Content:
     return [{"fraflyttingsland": person.innflyttet_fra}] if person.innflyttet_fra else []
 
 
-def _utflytting(person: PersonValues, idents: Mapping[int, str]) -> Content:
+def _utflytting(person: PersonValues, spouse: str | None) -> Content:
     if not person.utflyttet_til:
         return []
     utflytting = {"tilflyttingsland": person.utflyttet_til}
@@ -308,7 +392,7 @@ def _utflytting(person: PersonValues, idents: Mapping[int, str]) -> Content:
     return [utflytting]
 
 
-_CONTENT: Final[dict[str, Callable[[PersonValues, Mapping[int, str]], Content]]] = {
+_CONTENT: Final[dict[str, ContentBuilder]] = {
     "identifikasjonsnummer": _identifikasjonsnummer,
     "status": _status,
     "navn": _navn,
@@ -316,7 +400,7 @@ _CONTENT: Final[dict[str, Callable[[PersonValues, Mapping[int, str]], Content]]]
     "kjoenn": _kjoenn,
     "doedsfall": _doedsfall,
     "sivilstand": _sivilstand,
-    "bostedsadresse": lambda person, _idents: _bostedsadresse(person),
+    "bostedsadresse": _bostedsadresse,
     "adressebeskyttelse": _adressebeskyttelse,
     "statsborgerskap": _statsborgerskap,
     "innflytting": _innflytting,
@@ -325,11 +409,15 @@ _CONTENT: Final[dict[str, Callable[[PersonValues, Mapping[int, str]], Content]]]
 
 
 def current_content(person: PersonValues, element: str, *, idents: Mapping[int, str]) -> Content:
-    """The current version(s) of a single-valued element, without metadata ([] if none)."""
+    """The current version(s) of a single-valued element, without metadata ([] if none).
+
+    ``idents`` maps person ids to idents; only ``sivilstand`` reads it (the spouse's).
+    """
     build = _CONTENT.get(element)
     if build is None:
         raise ValueError(f"{element!r} is not a single-valued element")
-    return build(person, idents)
+    relatert = person.sivilstand_relatert_id
+    return build(person, idents.get(relatert) if relatert else None)
 
 
 _DOMAIN_DATE: Final[dict[str, str]] = {
@@ -340,6 +428,11 @@ _DOMAIN_DATE: Final[dict[str, str]] = {
     "statsborgerskap": "statsborgerskap_ervervsdato",
     "innflytting": "innflyttingsdato",
     "utflytting": "utflyttingsdato",
+}
+# The same, as getters (None for elements whose validity starts when they were registered).
+_DOMAIN_DATE_OF: Final[dict[str, Callable[[PersonValues], date | None] | None]] = {
+    element: attrgetter(_DOMAIN_DATE[element]) if element in _DOMAIN_DATE else None
+    for element in SINGLE_VALUED
 }
 
 
@@ -369,106 +462,62 @@ def current_metadata(
 # ------------------------------------------------------------------------------------------
 
 
-def _current_head(person: PersonValues, element: str, opprettet: str | None) -> dict[str, Any]:
-    """The metadata fields of the current version (a fast path for unchanged elements)."""
-    if person.element_meta is None or element not in person.element_meta:
-        ajourhold = opprettet or iso_instant(person.opprettet)
-        field = _DOMAIN_DATE.get(element)
-        domain_date = getattr(person, field) if field is not None else None
-        return {
-            "ajourholdstidspunkt": ajourhold,
-            "erGjeldende": True,
-            "kilde": DEFAULT_KILDE,
-            "gyldighetstidspunkt": date_instant(domain_date) if domain_date else ajourhold,
-        }
+def _changed_head(person: PersonValues, element: str, opprettet: str) -> dict[str, Any]:
+    """The metadata fields of the current version of an element changed by an operation."""
     meta = current_metadata(person, element, opprettet=opprettet)
-    return _compact(
-        {
-            "ajourholdstidspunkt": meta.ajourholdstidspunkt,
-            "erGjeldende": True,
-            "kilde": meta.kilde,
-            "aarsak": meta.aarsak,
-            "gyldighetstidspunkt": meta.gyldighetstidspunkt,
-        }
+    head: dict[str, Any] = {
+        "ajourholdstidspunkt": meta.ajourholdstidspunkt,
+        "erGjeldende": True,
+        "kilde": meta.kilde,
+    }
+    if meta.aarsak is not None:
+        head["aarsak"] = meta.aarsak
+    if meta.gyldighetstidspunkt is not None:
+        head["gyldighetstidspunkt"] = meta.gyldighetstidspunkt
+    return head
+
+
+def _historic_version(row: HistoryRow) -> dict[str, Any]:
+    version: dict[str, Any] = {
+        "ajourholdstidspunkt": iso_instant(row.ajourholdstidspunkt),
+        "erGjeldende": False,
+        "kilde": row.kilde,
+    }
+    if row.aarsak is not None:
+        version["aarsak"] = row.aarsak
+    if row.gyldighetstidspunkt is not None:
+        version["gyldighetstidspunkt"] = iso_instant(row.gyldighetstidspunkt)
+    version["opphoerstidspunkt"] = iso_instant(row.opphoerstidspunkt)
+    return version | row.data
+
+
+def _past_versions(rows: Sequence[HistoryRow]) -> list[dict[str, Any]]:
+    """Superseded versions, newest first."""
+    newest_first = sorted(
+        rows, key=lambda r: (iso_instant(r.opphoerstidspunkt), r.id), reverse=True
     )
+    return [_historic_version(row) for row in newest_first]
 
 
-def _historic_version(row: HistoryValues) -> dict[str, Any]:
-    gyldighet = row.gyldighetstidspunkt
-    head = _compact(
-        {
-            "ajourholdstidspunkt": iso_instant(row.ajourholdstidspunkt),
-            "erGjeldende": False,
-            "kilde": row.kilde,
-            "aarsak": row.aarsak,
-            "gyldighetstidspunkt": iso_instant(gyldighet) if gyldighet is not None else None,
-            "opphoerstidspunkt": iso_instant(row.opphoerstidspunkt),
-        }
-    )
-    return head | row.data
-
-
-def _newest_first(rows: Iterable[HistoryValues]) -> list[HistoryValues]:
-    return sorted(rows, key=lambda r: (iso_instant(r.opphoerstidspunkt), r.id), reverse=True)
-
-
-def _element_versions(
-    person: PersonValues,
-    element: str,
-    history: Sequence[HistoryValues],
-    idents: Mapping[int, str],
-    opprettet: str | None = None,
-) -> list[dict[str, Any]]:
-    contents = current_content(person, element, idents=idents)
-    versions = []
-    if contents:
-        head = _current_head(person, element, opprettet)
-        versions = [head | content for content in contents]
-    if history:
-        versions += [_historic_version(row) for row in _newest_first(history)]
-    return versions
-
-
-def _bostedsadresse_versions(
-    person: PersonValues,
-    history: Sequence[HistoryValues],
-    *,
-    include_protected_address: bool,
-) -> list[dict[str, Any]] | None:
-    """Address versions, or None when the element must be left out (protected address)."""
-    if include_protected_address:
-        return _element_versions(person, "bostedsadresse", history, {})
-    if person.adressebeskyttelse in PROTECTED_GRADERINGER:
-        return None
-    visible = [h for h in history if h.data.get("adressegradering") not in PROTECTED_GRADERINGER]
-    return _element_versions(person, "bostedsadresse", visible, {})
-
-
-def _relation_version(row: RelationValues, related_ident: str) -> dict[str, Any]:
+def _relation_version(row: RelationRow) -> dict[str, Any]:
     ended = row.opphoerstidspunkt
-    return _compact(
-        {
-            "ajourholdstidspunkt": iso_instant(row.ajourholdstidspunkt),
-            "erGjeldende": ended is None,
-            "kilde": DEFAULT_KILDE,
-            "gyldighetstidspunkt": date_instant(row.gyldig_fra) if row.gyldig_fra else None,
-            "opphoerstidspunkt": iso_instant(ended) if ended is not None else None,
-            "relatertPerson": related_ident,
-            "relatertPersonsRolle": row.relatert_persons_rolle,
-            "minRolleForPerson": row.min_rolle_for_person,
-        }
-    )
+    version: dict[str, Any] = {
+        "ajourholdstidspunkt": iso_instant(row.ajourholdstidspunkt),
+        "erGjeldende": ended is None,
+        "kilde": DEFAULT_KILDE,
+    }
+    if row.gyldig_fra:
+        version["gyldighetstidspunkt"] = date_instant(row.gyldig_fra)
+    if ended is not None:
+        version["opphoerstidspunkt"] = iso_instant(ended)
+    version["relatertPerson"] = row.relatert_ident
+    version["relatertPersonsRolle"] = row.relatert_persons_rolle
+    version["minRolleForPerson"] = row.min_rolle_for_person
+    return version
 
 
-def _familierelasjon(
-    relations: Sequence[RelationValues], related: Mapping[int, RelatedPerson]
-) -> list[dict[str, Any]]:
-    ordered = sorted(relations, key=lambda r: (r.opphoerstidspunkt is not None, r.id))
-    return [
-        _relation_version(row, related[row.relatert_person_id].ident)
-        for row in ordered
-        if row.relatert_person_id in related
-    ]
+def _relation_order(row: RelationRow) -> tuple[bool, int]:
+    return row.opphoerstidspunkt is not None, row.id
 
 
 def _responsible(ansvar: str | None, parent_role: str) -> bool:
@@ -480,7 +529,7 @@ def _is_minor_alive(born: date, died: date | None, today: date) -> bool:
 
 
 def _ansvar_version(
-    row: RelationValues, *, ansvar: str, ansvarlig: str, ansvarssubjekt: str, born: date
+    row: RelationRow, *, ansvar: str, ansvarlig: str, ansvarssubjekt: str, born: date
 ) -> dict[str, Any]:
     return {
         "ajourholdstidspunkt": iso_instant(row.ajourholdstidspunkt),
@@ -491,68 +540,6 @@ def _ansvar_version(
         "ansvarlig": ansvarlig,
         "ansvarssubjekt": ansvarssubjekt,
     }
-
-
-def _foreldreansvar_as_child(
-    person: PersonValues,
-    relations: Sequence[RelationValues],
-    related: Mapping[int, RelatedPerson],
-    today: date,
-) -> list[dict[str, Any]]:
-    if not _is_minor_alive(person.foedselsdato, person.doedsdato, today):
-        return []
-    entries = []
-    for row in relations:
-        parent = related.get(row.relatert_person_id)
-        if (
-            parent is None
-            or row.opphoerstidspunkt is not None
-            or row.relatert_persons_rolle not in PARENT_ROLES
-            or parent.doedsdato is not None
-            or not _responsible(person.foreldreansvar, row.relatert_persons_rolle)
-        ):
-            continue
-        entries.append(
-            _ansvar_version(
-                row,
-                ansvar=person.foreldreansvar or "",
-                ansvarlig=parent.ident,
-                ansvarssubjekt=person.ident,
-                born=person.foedselsdato,
-            )
-        )
-    return entries
-
-
-def _foreldreansvar_as_parent(
-    person: PersonValues,
-    relations: Sequence[RelationValues],
-    related: Mapping[int, RelatedPerson],
-    today: date,
-) -> list[dict[str, Any]]:
-    if person.doedsdato is not None:
-        return []
-    entries = []
-    for row in relations:
-        child = related.get(row.relatert_person_id)
-        if (
-            child is None
-            or row.opphoerstidspunkt is not None
-            or row.relatert_persons_rolle != "barn"
-            or not _is_minor_alive(child.foedselsdato, child.doedsdato, today)
-            or not _responsible(child.foreldreansvar, row.min_rolle_for_person)
-        ):
-            continue
-        entries.append(
-            _ansvar_version(
-                row,
-                ansvar=child.foreldreansvar or "",
-                ansvarlig=person.ident,
-                ansvarssubjekt=child.ident,
-                born=child.foedselsdato,
-            )
-        )
-    return entries
 
 
 # ------------------------------------------------------------------------------------------
@@ -568,45 +555,219 @@ def wanted_elements(parts: Collection[str] | None) -> tuple[str, ...]:
     return tuple(element for element in ELEMENTS if element in wanted)
 
 
-def build_document(
-    person: PersonValues,
-    *,
-    history: Sequence[HistoryValues],
-    relations: Sequence[RelationValues],
-    related: Mapping[int, RelatedPerson],
-    today: date,
-    parts: Collection[str] | None = None,
-    include_protected_address: bool = False,
-) -> dict[str, Any]:
-    """Assemble one ``Folkeregisterperson`` from its rows (see the module docstring)."""
-    by_element: dict[str, list[HistoryValues]] = {}
-    for row in history:
-        by_element.setdefault(row.element, []).append(row)
-    spouse = related.get(person.sivilstand_relatert_id or -1)
-    idents = {person.sivilstand_relatert_id or -1: spouse.ident} if spouse is not None else {}
-    opprettet = iso_instant(person.opprettet)
-    document: dict[str, Any] = {}
-    for element in wanted_elements(parts):
-        past = by_element.get(element, [])
-        if element == "familierelasjon":
-            document[element] = _familierelasjon(relations, related)
-        elif element == "foreldreansvar":
-            document[element] = _foreldreansvar_as_child(
-                person, relations, related, today
-            ) + _foreldreansvar_as_parent(person, relations, related, today)
-        elif element == "bostedsadresse":
-            versions = _bostedsadresse_versions(
-                person, past, include_protected_address=include_protected_address
-            )
-            if versions is not None:
-                document[element] = versions
-        elif element == "doedsfall":
-            versions = _element_versions(person, element, past, idents, opprettet)
-            if versions:
-                document[element] = versions[0]
-        elif element == "adressebeskyttelse":
-            if person.adressebeskyttelse != "ugradert":
-                document[element] = _element_versions(person, element, past, idents, opprettet)
+class _Person:
+    """One person's document under construction: the rows and values its elements share.
+
+    Each element is a method taking the element's name and returning its value, or None when
+    the element is left out of the document.
+    """
+
+    __slots__ = ("history", "opprettet", "person", "relations", "today", "unchanged_head")
+
+    def __init__(
+        self,
+        person: PersonRow,
+        history: Mapping[str, Sequence[HistoryRow]] | None,
+        relations: Sequence[RelationRow],
+        today: date,
+    ) -> None:
+        self.person = person
+        self.history = history
+        self.relations = relations
+        self.today = today
+        self.opprettet = opprettet = iso_instant(person.opprettet)
+        # The metadata of an element unchanged since the person was created and without a
+        # domain date. Versions are new dicts merged from it, so it is never shared.
+        self.unchanged_head: dict[str, Any] = {
+            "ajourholdstidspunkt": opprettet,
+            "erGjeldende": True,
+            "kilde": DEFAULT_KILDE,
+            "gyldighetstidspunkt": opprettet,
+        }
+
+    def current(self, element: str) -> list[dict[str, Any]]:
+        """The current version(s) of a single-valued element ([] when it has none)."""
+        person = self.person
+        contents = _CONTENT[element](person, person.relatert_ved_sivilstand)
+        if not contents:
+            return []
+        meta = person.element_meta
+        if meta is not None and element in meta:
+            head = _changed_head(person, element, self.opprettet)
         else:
-            document[element] = _element_versions(person, element, past, idents, opprettet)
-    return document
+            domain_date_of = _DOMAIN_DATE_OF[element]
+            day = domain_date_of(person) if domain_date_of is not None else None
+            if day is None:
+                head = self.unchanged_head
+            else:
+                head = {
+                    "ajourholdstidspunkt": self.opprettet,
+                    "erGjeldende": True,
+                    "kilde": DEFAULT_KILDE,
+                    "gyldighetstidspunkt": date_instant(day),
+                }
+        if len(contents) == 1:
+            return [head | contents[0]]
+        return [head | content for content in contents]
+
+    def versions(self, element: str) -> list[dict[str, Any]]:
+        """The current version(s) of a single-valued element, then the superseded ones."""
+        versions = self.current(element)
+        past = self.history.get(element) if self.history is not None else None
+        if past:
+            versions += _past_versions(past)
+        return versions
+
+    def doedsfall(self, element: str) -> dict[str, Any] | None:
+        versions = self.versions(element)
+        return versions[0] if versions else None
+
+    def adressebeskyttelse(self, element: str) -> list[dict[str, Any]] | None:
+        return None if self.person.adressebeskyttelse == "ugradert" else self.versions(element)
+
+    def visible_bostedsadresse(self, element: str) -> list[dict[str, Any]] | None:
+        """Left out while the address is protected; so are addresses left while protected."""
+        if self.person.adressebeskyttelse in PROTECTED_GRADERINGER:
+            return None
+        versions = self.current(element)
+        past = self.history.get(element) if self.history is not None else None
+        if past:
+            visible = [
+                h for h in past if h.data.get("adressegradering") not in PROTECTED_GRADERINGER
+            ]
+            versions += _past_versions(visible)
+        return versions
+
+    def familierelasjon(self, element: str) -> list[dict[str, Any]]:
+        """Current relations first, then ended ones (each in id order)."""
+        relations = self.relations
+        if len(relations) < 2:
+            return [_relation_version(row) for row in relations]
+        return [_relation_version(row) for row in sorted(relations, key=_relation_order)]
+
+    def foreldreansvar(self, element: str) -> list[dict[str, Any]]:
+        """Foreldreansvar held for this person (while a minor), then held by this person."""
+        entries: list[dict[str, Any]] = []
+        if not self.relations:
+            return entries
+        person = self.person
+        today = self.today
+        if _is_minor_alive(person.foedselsdato, person.doedsdato, today):
+            ansvar = person.foreldreansvar
+            for row in self.relations:
+                if (
+                    row.opphoerstidspunkt is None
+                    and row.relatert_persons_rolle in PARENT_ROLES
+                    and row.relatert_doedsdato is None
+                    and _responsible(ansvar, row.relatert_persons_rolle)
+                ):
+                    entries.append(
+                        _ansvar_version(
+                            row,
+                            ansvar=ansvar or "",
+                            ansvarlig=row.relatert_ident,
+                            ansvarssubjekt=person.ident,
+                            born=person.foedselsdato,
+                        )
+                    )
+        if person.doedsdato is None:
+            for row in self.relations:
+                if (
+                    row.opphoerstidspunkt is None
+                    and row.relatert_persons_rolle == "barn"
+                    and _is_minor_alive(row.relatert_foedselsdato, row.relatert_doedsdato, today)
+                    and _responsible(row.relatert_foreldreansvar, row.min_rolle_for_person)
+                ):
+                    entries.append(
+                        _ansvar_version(
+                            row,
+                            ansvar=row.relatert_foreldreansvar or "",
+                            ansvarlig=person.ident,
+                            ansvarssubjekt=row.relatert_ident,
+                            born=row.relatert_foedselsdato,
+                        )
+                    )
+        return entries
+
+
+_Step = Callable[[_Person, str], Any]
+# How each element is built; an element not named here is a plain single-valued one.
+_STEPS: Final[dict[str, _Step]] = {
+    "doedsfall": _Person.doedsfall,
+    "adressebeskyttelse": _Person.adressebeskyttelse,
+    "bostedsadresse": _Person.visible_bostedsadresse,
+    "familierelasjon": _Person.familierelasjon,
+    "foreldreansvar": _Person.foreldreansvar,
+}
+
+
+class DocumentBuilder:
+    """Builds the documents of one request: which elements, as of which day, which addresses.
+
+    Decides once what the documents need (``needs_relations``, ``needs_spouse``,
+    ``history_elements``), so the queries fetch only that and ``build`` only assembles.
+    """
+
+    __slots__ = (
+        "current_steps",
+        "elements",
+        "history_elements",
+        "needs_relations",
+        "needs_spouse",
+        "steps",
+        "today",
+    )
+
+    elements: tuple[str, ...]
+    history_elements: tuple[str, ...]
+    needs_relations: bool
+    needs_spouse: bool
+    steps: tuple[tuple[str, _Step], ...]
+    current_steps: tuple[tuple[str, _Step], ...]
+    today: date
+
+    def __init__(
+        self,
+        parts: Collection[str] | None = None,
+        *,
+        today: date,
+        include_protected_address: bool = False,
+    ) -> None:
+        self.elements = wanted_elements(parts)
+        self.today = today
+        # Superseded versions exist only of these elements, and only for people changed by an
+        # operation (element_meta is set whenever a version is archived).
+        self.history_elements = tuple(e for e in self.elements if e in SINGLE_VALUED)
+        self.needs_relations = not RELATION_ELEMENTS.isdisjoint(self.elements)
+        self.needs_spouse = "sivilstand" in self.elements
+        steps = dict(_STEPS)
+        if include_protected_address:
+            steps["bostedsadresse"] = _Person.versions
+        self.steps = tuple((e, steps.get(e, _Person.versions)) for e in self.elements)
+        # For people without superseded versions (most of them): only the current ones.
+        self.current_steps = tuple((e, steps.get(e, _Person.current)) for e in self.elements)
+
+    @staticmethod
+    def may_have_history(person: PersonRow) -> bool:
+        """Whether ``frg_historikk`` can hold rows for ``person`` (unchanged people have none)."""
+        return person.element_meta is not None
+
+    def build(
+        self,
+        person: PersonRow,
+        *,
+        history: Mapping[str, Sequence[HistoryRow]] | None = None,
+        relations: Sequence[RelationRow] = (),
+    ) -> dict[str, Any]:
+        """Assemble one ``Folkeregisterperson`` (see the module docstring).
+
+        ``history`` holds the person's superseded versions by element (None: there are none);
+        ``relations`` the person's family relations, in id order.
+        """
+        state = _Person(person, history, relations, self.today)
+        document: dict[str, Any] = {}
+        for element, step in self.steps if history else self.current_steps:
+            value = step(state, element)
+            if value is not None:
+                document[element] = value
+        return document

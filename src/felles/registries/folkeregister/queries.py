@@ -1,23 +1,28 @@
 """Reads of Folkeregisteret: people, family, person documents and the event feed.
 
-Documents are built from a constant number of set-based Core selects, each an indexed lookup
+Documents are built from at most four set-based Core selects, each an indexed lookup
 (``frg_person.ident`` unique, ``frg_person.id`` primary key, ``frg_historikk(person_id,
 element)``, ``frg_familierelasjon(person_id)``), whether for one person or a thousand:
 
-1. the people by ident (and, for idents not found, through ``frg_tidligere_ident``);
-2. their superseded versions (only for the elements asked for);
-3. their family relations (only when a relation element is asked for);
-4. the few facts about related people the document shows (ident, birth and death date,
-   foreldreansvar), never their addresses.
+1. the people by ident, with the spouse's ident joined (and, for idents not found, through
+   ``frg_tidligere_ident``);
+2. their family relations, joined with the few facts about each related person the document
+   shows (ident, birth and death date, foreldreansvar), never their addresses (only when
+   familierelasjon or foreldreansvar is asked for);
+3. their superseded versions (only for people changed since the bulk load, whose
+   ``element_meta`` is set, and only for the elements asked for).
+
+Rows are fetched as plain tuples (``PersonRow``, ``RelationRow``, ``HistoryRow``): building
+ORM objects, or reading SQLAlchemy rows by attribute, would cost more than the queries.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
-from typing import Any, Final, cast
+from typing import Any, Final
 
-from sqlalchemy import ColumnElement, Row, and_, any_, bindparam, select
+from sqlalchemy import ColumnElement, Select, and_, any_, bindparam, null, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import KeyedColumnElement
@@ -27,14 +32,11 @@ from felles.kernel.errors import NotFound
 from felles.kernel.events import last_seq, read_events
 from felles.registries.folkeregister.document import (
     PARENT_ROLES,
-    RELATION_ELEMENTS,
-    SINGLE_VALUED,
-    HistoryValues,
-    PersonValues,
-    RelatedPerson,
-    RelationValues,
-    build_document,
-    wanted_elements,
+    PERSON_COLUMNS,
+    DocumentBuilder,
+    HistoryRow,
+    PersonRow,
+    RelationRow,
 )
 from felles.registries.folkeregister.events import SOURCE
 from felles.registries.folkeregister.model import (
@@ -134,74 +136,91 @@ def _member_of(
     return column.in_(values)
 
 
-def _persons_by_ident(session: Session, idents: Collection[str]) -> dict[str, Row[Any]]:
+_spouse = _person.alias("spouse")
+_related = _person.alias("related")
+_PERSON_COLUMNS: Final = tuple(_person.c[name] for name in PERSON_COLUMNS)
+
+
+def _person_select(needs_spouse: bool) -> Select[Any]:
+    """The PersonRow columns of frg_person (the spouse's ident only when it is shown)."""
+    if not needs_spouse:
+        return select(*_PERSON_COLUMNS, null().label("relatert_ved_sivilstand"))
+    return select(*_PERSON_COLUMNS, _spouse.c.ident.label("relatert_ved_sivilstand")).outerjoin(
+        _spouse, _spouse.c.id == _person.c.sivilstand_relatert_id
+    )
+
+
+def _persons_by_ident(
+    session: Session, idents: Collection[str], *, needs_spouse: bool
+) -> dict[str, PersonRow]:
     """Rows keyed by the ident asked for (a former ident maps to the person's row)."""
     if not idents:
         return {}
-    query = select(_person).where(_member_of(session, _person.c.ident, idents))
-    rows = session.execute(query).all()
-    found: dict[str, Row[Any]] = {row.ident: row for row in rows}
+    query = _person_select(needs_spouse).where(_member_of(session, _person.c.ident, idents))
+    people = map(PersonRow._make, session.execute(query).all())
+    found = {person.ident: person for person in people}
     missing = [ident for ident in idents if ident not in found]
     if missing:
         former = session.execute(
-            select(_person, _tidligere.c.ident.label("tidligere_ident"))
-            .join(_person, _person.c.id == _tidligere.c.person_id)
+            _person_select(needs_spouse)
+            .add_columns(_tidligere.c.ident)
+            .join(_tidligere, _tidligere.c.person_id == _person.c.id)
             .where(_member_of(session, _tidligere.c.ident, missing))
         ).all()
         for row in former:
-            found[row.tidligere_ident] = row
+            tidligere_ident: str = row[-1]
+            found[tidligere_ident] = PersonRow._make(row[:-1])
     return found
 
 
 def _history(
     session: Session, person_ids: Collection[int], elements: Collection[str]
-) -> dict[int, list[HistoryValues]]:
-    wanted = [e for e in elements if e in SINGLE_VALUED]
-    result: dict[int, list[HistoryValues]] = {}
-    if not person_ids or not wanted:
+) -> dict[int, dict[str, list[HistoryRow]]]:
+    """Superseded versions of ``elements`` by person id and element."""
+    result: dict[int, dict[str, list[HistoryRow]]] = {}
+    if not person_ids or not elements:
         return result
-    query = select(_historikk).where(
-        _member_of(session, _historikk.c.person_id, person_ids), _historikk.c.element.in_(wanted)
+    query = select(*(_historikk.c[name] for name in HistoryRow._fields)).where(
+        _member_of(session, _historikk.c.person_id, person_ids),
+        _historikk.c.element.in_(elements),
     )
-    for row in session.execute(query):
-        result.setdefault(row.person_id, []).append(cast(HistoryValues, row))
+    for values in session.execute(query).all():
+        row = HistoryRow._make(values)
+        result.setdefault(row.person_id, {}).setdefault(row.element, []).append(row)
     return result
 
 
-def _relations(session: Session, person_ids: Collection[int]) -> dict[int, list[RelationValues]]:
-    result: dict[int, list[RelationValues]] = {}
+def _relations(session: Session, person_ids: Collection[int]) -> dict[int, list[RelationRow]]:
+    """Family relations by person id, in id order, with the related person's facts."""
+    result: dict[int, list[RelationRow]] = {}
     if not person_ids:
         return result
-    query = select(_relasjon).where(_member_of(session, _relasjon.c.person_id, person_ids))
-    for row in session.execute(query):
-        result.setdefault(row.person_id, []).append(cast(RelationValues, row))
+    query = (
+        select(
+            _relasjon.c.person_id,
+            _relasjon.c.id,
+            _relasjon.c.relatert_persons_rolle,
+            _relasjon.c.min_rolle_for_person,
+            _relasjon.c.gyldig_fra,
+            _relasjon.c.ajourholdstidspunkt,
+            _relasjon.c.opphoerstidspunkt,
+            _related.c.ident,
+            _related.c.foedselsdato,
+            _related.c.doedsdato,
+            _related.c.foreldreansvar,
+        )
+        .join(_related, _related.c.id == _relasjon.c.relatert_person_id)
+        .where(_member_of(session, _relasjon.c.person_id, person_ids))
+        .order_by(_relasjon.c.id)
+    )
+    for values in session.execute(query).all():
+        row = RelationRow._make(values)
+        rows = result.get(row.person_id)
+        if rows is None:
+            result[row.person_id] = [row]
+        else:
+            rows.append(row)
     return result
-
-
-def _related_people(session: Session, person_ids: Iterable[int]) -> dict[int, RelatedPerson]:
-    ids = set(person_ids)
-    if not ids:
-        return {}
-    query = select(
-        _person.c.id,
-        _person.c.ident,
-        _person.c.foedselsdato,
-        _person.c.doedsdato,
-        _person.c.foreldreansvar,
-    ).where(_member_of(session, _person.c.id, ids))
-    return {
-        row.id: RelatedPerson(row.ident, row.foedselsdato, row.doedsdato, row.foreldreansvar)
-        for row in session.execute(query)
-    }
-
-
-def _related_ids(
-    people: Iterable[Row[Any]], relations: dict[int, list[RelationValues]]
-) -> set[int]:
-    ids = {row.sivilstand_relatert_id for row in people if row.sivilstand_relatert_id}
-    for rows in relations.values():
-        ids.update(r.relatert_person_id for r in rows)
-    return ids
 
 
 def get_documents(
@@ -214,28 +233,22 @@ def get_documents(
     """Documents for up to 1000 idents, keyed by the ident asked for (None when unknown)."""
     if len(idents) > MAX_BULK:
         raise ValueError(f"at most {MAX_BULK} identifiers per call")
-    elements = wanted_elements(parts)
-    people = _persons_by_ident(session, set(idents))
+    builder = DocumentBuilder(
+        parts, today=get_clock().today(), include_protected_address=include_protected_address
+    )
+    people = _persons_by_ident(session, set(idents), needs_spouse=builder.needs_spouse)
     person_ids = {row.id for row in people.values()}
-    history = _history(session, person_ids, elements)
-    needs_relations = bool(RELATION_ELEMENTS & set(elements))
-    relations = _relations(session, person_ids) if needs_relations else {}
-    related = _related_people(session, _related_ids(people.values(), relations))
-    today = get_clock().today()
+    changed = {row.id for row in people.values() if builder.may_have_history(row)}
+    history = _history(session, changed, builder.history_elements)
+    relations = _relations(session, person_ids) if builder.needs_relations else {}
     documents: dict[str, dict[str, Any] | None] = {}
     for ident in idents:
         row = people.get(ident)
         documents[ident] = (
             None
             if row is None
-            else build_document(
-                cast(PersonValues, row),
-                history=history.get(row.id, []),
-                relations=relations.get(row.id, []),
-                related=related,
-                today=today,
-                parts=parts,
-                include_protected_address=include_protected_address,
+            else builder.build(
+                row, history=history.get(row.id), relations=relations.get(row.id, ())
             )
         )
     return documents
