@@ -91,10 +91,14 @@ def serve(
 
     from felles.app import create_app
 
+    from felles.kernel.runtime import tune_gc
+
     database = _database(database_url)
     migrate.upgrade(database)
+    application = create_app(database=database)
+    tune_gc()
     # access_log=False: uvicorn would log concrete paths, and paths carry identity numbers.
-    uvicorn.run(create_app(database=database), host=host, port=port, access_log=False)
+    uvicorn.run(application, host=host, port=port, access_log=False)
 
 
 @app.command()
