@@ -90,7 +90,6 @@ def serve(
     import uvicorn
 
     from felles.app import create_app
-
     from felles.kernel.runtime import tune_gc
 
     database = _database(database_url)
