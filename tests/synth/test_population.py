@@ -1,6 +1,8 @@
 """The synthetic population: determinism, identity numbers, families, addresses, KRR.
 
-Each test generates a small population (2 000 people) on SQLite and on PostgreSQL.
+Each test generates a small population (2 000 people; 4 000 for the tests of adults' parents,
+household size, sivilstand and citizenship, which need a few more of each kind) on SQLite and
+on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -30,7 +32,10 @@ from felles.synth.population import (
 )
 
 N = 2_000
+LARGER = 4_000
 TABLES = (Person, Familierelasjon, Vegadresse, KontaktInfo)
+REFERENCE_DATE = dt.date(2025, 1, 1)
+PARENT_ROLES = ("mor", "far", "medmor")
 
 
 def _rows(database: Database, *columns: Any) -> list[tuple[Any, ...]]:
@@ -58,6 +63,26 @@ def _age_on(birth: dt.date, day: dt.date) -> int:
 @pytest.fixture
 def population(database: Database) -> GenerationReport:
     return generate_population(database, persons=N, seed=11)
+
+
+@pytest.fixture
+def larger_population(database: Database) -> GenerationReport:
+    return generate_population(database, persons=LARGER, seed=21)
+
+
+def _relation_rows(database: Database) -> list[tuple[Any, ...]]:
+    return _rows(
+        database,
+        Familierelasjon.person_id,
+        Familierelasjon.relatert_person_id,
+        Familierelasjon.relatert_persons_rolle,
+        Familierelasjon.min_rolle_for_person,
+        Familierelasjon.gyldig_fra,
+    )
+
+
+def _home(person: Any) -> tuple[Any, Any]:
+    return (person.adresse_id, person.bruksenhetsnummer)
 
 
 def test_same_seed_same_people_other_seed_other_people(database: Database) -> None:
@@ -147,7 +172,8 @@ def test_spouses_point_at_each_other(database: Database, population: GenerationR
         assert _age_on(person.foedselsdato, person.sivilstandsdato) >= 18
     statuses = Counter(p.sivilstand for p in people.values())
     assert {"ugift", "gift", "skilt", "enkeEllerEnkemann"} <= set(statuses)
-    unlinked = [p for p in people.values() if p.sivilstand not in ("gift", "registrertPartner")]
+    married = ("gift", "registrertPartner", "separert")  # separert: married, living apart
+    unlinked = [p for p in people.values() if p.sivilstand not in married]
     assert all(p.sivilstand_relatert_id is None for p in unlinked)
 
 
@@ -276,3 +302,153 @@ def test_thousand_people_work(database: Database) -> None:
     report = generate_population(database, persons=1_000, seed=2)
     assert report.rows["frg_person"] == 1_000
     assert np.isclose(report.rows_per_second * report.seconds, sum(report.rows.values()))
+
+
+def test_adults_keep_their_living_parents(
+    database: Database, larger_population: GenerationReport
+) -> None:
+    people = {p.id: p for p in _persons(database)}
+    relations = _relation_rows(database)
+    parents: dict[int, dict[str, int]] = {}
+    for person, related, role, _mine, valid_from in relations:
+        if role in PARENT_ROLES:
+            child = people[person]
+            assert role not in parents.get(person, {})  # one mother, one father
+            parents.setdefault(person, {})[role] = related
+            assert valid_from == child.foedselsdato  # valid from the birth, both ways
+        elif role == "barn":
+            assert valid_from == people[related].foedselsdato
+
+    def age(person: Any) -> int:
+        return _age_on(person.foedselsdato, REFERENCE_DATE)
+
+    # Adults born in Norway who have left home, with (living) parents registered.
+    away = [
+        p
+        for p in people.values()
+        if 18 <= age(p) <= 65
+        and p.foedeland == "NOR"
+        and all(_home(people[q]) != _home(p) for q in parents.get(p.id, {}).values())
+    ]
+    linked = [p for p in away if "mor" in parents.get(p.id, {})]
+    young = [p for p in away if age(p) < 30]
+    assert len(linked) / len(away) > 0.5
+    assert sum("mor" in parents.get(p.id, {}) for p in young) / len(young) > 0.8
+    only_mother = [p for p in linked if "far" not in parents[p.id]]
+    assert 0 < len(only_mother) < len(linked) / 2
+    for child in linked:
+        assert child.foreldreansvar is None  # no parental responsibility for adults
+        mother = people[parents[child.id]["mor"]]
+        assert mother.kjoenn == "kvinne" and mother.status == "bosatt"
+        assert 18 <= _age_on(mother.foedselsdato, child.foedselsdato) <= 45
+        # A parent lived in Norway when the child was born here.
+        assert mother.innflyttingsdato is None or mother.innflyttingsdato <= child.foedselsdato
+        if "far" in parents[child.id]:
+            father = people[parents[child.id]["far"]]
+            assert father.kjoenn == "mann"
+            assert 18 <= _age_on(father.foedselsdato, child.foedselsdato) <= 70
+            gap = (mother.foedselsdato - father.foedselsdato).days / 365.25
+            assert -5.01 <= gap <= 15.01
+    # Immigrants who came as adults have no parents in Norway, unless they came with a
+    # parent they still live with.
+    came_as_adults = [
+        p
+        for p in people.values()
+        if p.innflyttingsdato and _age_on(p.foedselsdato, p.innflyttingsdato) >= 18
+    ]
+    assert came_as_adults
+    for person in came_as_adults:
+        registered = [people[q] for q in parents.get(person.id, {}).values()]
+        assert not registered or any(_home(q) == _home(person) for q in registered)
+    # Siblings follow from shared parents: adult brothers and sisters away from home.
+    both_parents = Counter((parents[p.id]["mor"], parents[p.id].get("far")) for p in linked)
+    assert any(count >= 2 for (_mor, far), count in both_parents.items() if far is not None)
+    # Heirs: mothers with two or more grown-up children living elsewhere.
+    assert max(Counter(parents[p.id]["mor"] for p in linked).values()) >= 2
+    # A mother's children are at least 300 days apart (no twins in this population).
+    births: dict[int, list[dt.date]] = {}
+    for child_id, roles in parents.items():
+        if "mor" in roles:
+            births.setdefault(roles["mor"], []).append(people[child_id].foedselsdato)
+    for child in linked:
+        siblings = births[parents[child.id]["mor"]]
+        assert sum(abs((b - child.foedselsdato).days) < 300 for b in siblings) == 1  # itself
+    # Nobody shares a parent with, or is the parent of, their spouse.
+    for person in people.values():
+        spouse = person.sivilstand_relatert_id
+        if spouse is None:
+            continue
+        mine, theirs = parents.get(person.id, {}), parents.get(spouse, {})
+        assert spouse not in mine.values()
+        assert not set(mine.values()) & set(theirs.values())
+
+
+def test_households_are_about_two_point_one_people(
+    database: Database, larger_population: GenerationReport
+) -> None:
+    people = _persons(database)
+    homes = Counter(_home(p) for p in people)
+    assert len(homes) == larger_population.households  # one household per dwelling
+    mean = LARGER / larger_population.households
+    assert 2.05 <= mean <= 2.25  # SSB: about 2.1–2.2 persons per private household
+    alone = sum(1 for size in homes.values() if size == 1)
+    assert 0.30 <= alone / len(homes) <= 0.46  # SSB: about 40 % of households
+    # About half of those aged 18–24 are registered at a parent's home.
+    home_of = {p.id: _home(p) for p in people}
+    parent_homes: dict[int, set[tuple[Any, Any]]] = {}
+    for child, parent, role, _mine, _since in _relation_rows(database):
+        if role in PARENT_ROLES:
+            parent_homes.setdefault(child, set()).add(home_of[parent])
+    young = [p for p in people if 18 <= _age_on(p.foedselsdato, REFERENCE_DATE) <= 24]
+    with_parents = [p for p in young if _home(p) in parent_homes.get(p.id, set())]
+    assert 0.4 <= len(with_parents) / len(young) <= 0.75
+
+
+def test_separated_spouses_divorce_by_age_and_dual_citizens(
+    database: Database, larger_population: GenerationReport
+) -> None:
+    people = {p.id: p for p in _persons(database)}
+    relations = {(p, r): (role, since) for p, r, role, _m, since in _relation_rows(database)}
+    adults = [p for p in people.values() if _age_on(p.foedselsdato, REFERENCE_DATE) >= 18]
+
+    # separert: married and living apart; the spouse and the relation stay, both ways.
+    separated = [p for p in adults if p.sivilstand == "separert"]
+    assert 0.003 <= len(separated) / len(adults) <= 0.03
+    for person in separated:
+        spouse = people[person.sivilstand_relatert_id]
+        assert spouse.sivilstand == "separert"
+        assert spouse.sivilstand_relatert_id == person.id
+        assert spouse.sivilstandsdato == person.sivilstandsdato
+        assert _home(spouse) != _home(person)
+        role, married_on = relations[person.id, spouse.id]
+        assert role == "ektefelleEllerPartner"
+        assert relations[spouse.id, person.id] == (role, married_on)
+        assert _age_on(person.foedselsdato, married_on) >= 18
+        assert married_on < person.sivilstandsdato < REFERENCE_DATE
+
+    # skilt is rare when young, most common from 50 to 75.
+    def share_skilt(low: int, high: int) -> float:
+        group = [p for p in adults if low <= _age_on(p.foedselsdato, REFERENCE_DATE) <= high]
+        return sum(p.sivilstand == "skilt" for p in group) / len(group)
+
+    assert share_skilt(18, 29) < 0.03
+    assert 0.08 <= share_skilt(50, 74) <= 0.30
+    assert share_skilt(18, 29) < share_skilt(35, 49) < share_skilt(50, 74)
+    assert all(
+        _age_on(p.foedselsdato, p.sivilstandsdato) >= 22 for p in adults if p.sivilstand == "skilt"
+    )
+
+    # Dual citizens: a few of those born abroad who became Norwegian ("NOR,POL").
+    citizens_born_abroad = [
+        p for p in people.values() if p.foedeland != "NOR" and "NOR" in p.statsborgerskap
+    ]
+    dual = [p for p in people.values() if "," in p.statsborgerskap]
+    assert dual
+    assert len(dual) / len(citizens_born_abroad) <= 0.35
+    for person in dual:
+        codes = person.statsborgerskap.split(",")
+        assert len(codes) == 2 and codes[0] == "NOR"
+        assert len(codes[1]) == 3 and codes[1].isupper() and codes[1] != "NOR"
+        assert person.foedeland == codes[1] == person.innflyttet_fra
+        assert person.statsborgerskap_ervervsdato is not None
+        assert person.innflyttingsdato < person.statsborgerskap_ervervsdato

@@ -8,7 +8,8 @@ takes a fraction of a second).
 
 The steps, in order:
 
-1. **Children at home**: everyone under 18, and a falling share of 18–24-year-olds.
+1. **Children at home**: everyone under 18, and a falling share of 18–34-year-olds (men
+   leave home later than women).
 2. **Sibling groups**: each child gets a target mother's age at birth (mostly 25–38, within
    18–45). Children with similar target mothers (same unit, two-year band) are laid out in
    "lanes" about three years apart in age and cut into families of 1–5 children, so siblings
@@ -20,11 +21,17 @@ The steps, in order:
    mothers (most single parents; the father often registered elsewhere) and single fathers
    (the mother registered elsewhere).
 5. **Couples without children at home**, by the woman's age (including a few same-sex
-   couples), then **people living alone** (all the rest).
-6. **Sivilstand** with plausible dates: married couples (gift, with the spouse linked both
+   couples), then **shared homes** of two to four young adults (students, flatmates), then
+   **people living alone** (all the rest).
+6. **Separations**: some single parents are still married to the other parent, who lives
+   alone elsewhere (separert, with the spouse linked both ways).
+7. **Sivilstand** with plausible dates: married couples (gift, with the spouse linked both
    ways; older same-sex couples partly registrertPartner from 1993–2008), cohabitants
    (ugift, unlinked, as in the real register), and single people by age and sex (ugift,
    skilt, enkeEllerEnkemann).
+
+``link_adult_children`` runs afterwards, once the caller knows who was born in Norway: it
+gives adults who have left home their living parents (see its docstring).
 
 Days are int64 day numbers since 1970-01-01; ``NO_DAY`` (numpy's NaT as int64) means none,
 so ``days.view("datetime64[D]")`` turns a day array into dates with NaT where empty.
@@ -32,7 +39,8 @@ so ``days.view("datetime64[D]")`` turns a day array into dates with NaT where em
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Final
 
 import numpy as np
@@ -46,6 +54,7 @@ __all__ = [
     "Households",
     "age_on",
     "form_households",
+    "link_adult_children",
     "plus_years",
 ]
 
@@ -57,8 +66,8 @@ NO_DAY: Final = np.iinfo(np.int64).min  # the int64 behind NaT
 YEAR: Final = 365.2425
 
 #: Sivilstand codes used in ``Households.sivilstand`` (index → Folkeregisteret's value).
-SIVILSTAND: Final = ("ugift", "gift", "skilt", "enkeEllerEnkemann", "registrertPartner")
-UGIFT, GIFT, SKILT, ENKE, PARTNER = range(5)
+SIVILSTAND: Final = ("ugift", "gift", "skilt", "enkeEllerEnkemann", "registrertPartner", "separert")
+UGIFT, GIFT, SKILT, ENKE, PARTNER, SEPARERT = range(6)
 
 #: Foreldreansvar codes (index → value); 0 is "none" (adults, or nobody holds it).
 FORELDREANSVAR: Final = (None, "felles", "mor", "far", "medmor")
@@ -71,14 +80,38 @@ HOUSEHOLD_KINDS: Final = (
     "couple with children",
     "single mother",
     "single father",
+    "shared",
 )
-ALONE, COUPLE, COUPLE_WITH_CHILDREN, SINGLE_MOTHER, SINGLE_FATHER = range(5)
+ALONE, COUPLE, COUPLE_WITH_CHILDREN, SINGLE_MOTHER, SINGLE_FATHER, SHARED = range(6)
 
 _UNIT_SPACING: Final = 1_000_000.0  # key = unit * spacing + day keeps units apart when sorting
 
-# Share of 18–24-year-olds still living with a parent, by age (SSB: about half of those aged
-# 18–24 live with their parents; the share falls quickly after 20).
-_AT_HOME_18_24: Final = np.array([0.85, 0.70, 0.50, 0.38, 0.28, 0.20, 0.14])
+# Share of 18–34-year-olds registered at a parent's home, by age (columns: women, men).
+# More than half of those aged 18–24 are: students who move away to study may stay registered
+# at home, and men leave later than women; a few men stay into their thirties. With shared
+# homes (below) this brings the mean private household to SSB's 2.1–2.2 persons.
+_AT_HOME_ADULT: Final = np.array(
+    [
+        [0.92, 0.95],  # 18
+        [0.84, 0.89],  # 19
+        [0.70, 0.78],  # 20
+        [0.57, 0.67],  # 21
+        [0.45, 0.56],  # 22
+        [0.35, 0.46],  # 23
+        [0.26, 0.37],  # 24
+        [0.19, 0.29],  # 25
+        [0.13, 0.22],  # 26
+        [0.09, 0.17],  # 27
+        [0.06, 0.13],  # 28
+        [0.05, 0.10],  # 29
+        [0.04, 0.08],  # 30
+        [0.03, 0.07],  # 31
+        [0.03, 0.06],  # 32
+        [0.02, 0.05],  # 33
+        [0.02, 0.04],  # 34
+    ]
+)
+_LAST_AT_HOME_AGE: Final = 18 + _AT_HOME_ADULT.shape[0] - 1
 
 # Mother's age at birth: mean about 31, most between 25 and 38, always within 18–45.
 _MOTHER_AGE_MEAN: Final = 30.5
@@ -87,10 +120,11 @@ _MIN_PARENT_AGE: Final = 18
 _MAX_MOTHER_AGE: Final = 45
 _MAX_FATHER_AGE: Final = 70
 
-# Children at home per family (families with children: about 45 % one, 38 % two, 17 %
-# three or more); lane ends cut some families short, so the draw leans a little larger.
+# Children at home per family (families with children under 18: about 45 % one, 38 % two,
+# 17 % three or more); lane ends cut many families short, so the draw leans larger (it gives
+# 45 / 37 / 18 %).
 _FAMILY_SIZES: Final = np.array([1, 2, 3, 4, 5])
-_FAMILY_SIZE_P: Final = np.array([0.31, 0.44, 0.18, 0.05, 0.02])
+_FAMILY_SIZE_P: Final = np.array([0.20, 0.42, 0.25, 0.09, 0.04])
 _SIBLING_SPACING_YEARS: Final = 3.0
 _MIN_SIBLING_GAP_DAYS: Final = 300  # closer than this they would have to be twins
 
@@ -110,8 +144,10 @@ _SAME_SEX_SHARE: Final = 0.015
 class Households:
     """The household structure of a chunk; person arrays are indexed like the input.
 
-    Parent and partner fields are person indices (−1 for none). A parent may live in
-    another household (a single parent's ex-partner); a partner always lives in the same one.
+    Parent, partner and spouse fields are person indices (−1 for none). A parent may live in
+    another household (a single parent's ex-partner, an adult's parents); a partner always
+    lives in the same one. ``spouse`` is the spouse or registered partner by sivilstand: the
+    partner of a married couple, or the spouse living apart of a separated person.
     """
 
     household: IntArray  # per person: household index 0..H-1
@@ -121,8 +157,10 @@ class Households:
     father: IntArray
     medmor: IntArray
     partner: IntArray
+    spouse: IntArray
     sivilstand: npt.NDArray[np.int8]  # SIVILSTAND index
     sivilstandsdato: IntArray  # day number or NO_DAY
+    wedding_day: IntArray  # the spouses' wedding (or partnership) day, or NO_DAY
     foreldreansvar: npt.NDArray[np.int8]  # FORELDREANSVAR index
     at_home_child: BoolArray
 
@@ -132,8 +170,8 @@ class Households:
 
     @property
     def married(self) -> BoolArray:
-        """People whose partner is their spouse (gift or registrertPartner)."""
-        return (self.partner >= 0) & np.isin(self.sivilstand, (GIFT, PARTNER))
+        """People with a spouse (gift, registrertPartner, or separert and living apart)."""
+        return self.spouse >= 0
 
 
 # --------------------------------------------------------------------------- date helpers
@@ -248,11 +286,11 @@ def _pick_in_window(
 # ----------------------------------------------------------------------------- the steps
 
 
-def _children_at_home(age: IntArray, rng: np.random.Generator) -> BoolArray:
+def _children_at_home(age: IntArray, female: BoolArray, rng: np.random.Generator) -> BoolArray:
     share = np.zeros(age.size)
     share[age < 18] = 1.0
-    young = (age >= 18) & (age <= 24)
-    share[young] = _AT_HOME_18_24[age[young] - 18]
+    young = (age >= 18) & (age <= _LAST_AT_HOME_AGE)
+    share[young] = _AT_HOME_ADULT[age[young] - 18, (~female[young]).astype(np.int64)]
     return rng.random(age.size) < share
 
 
@@ -351,6 +389,7 @@ class _Draft:
 
     n: int
     partner: IntArray
+    spouse: IntArray  # set for separated couples before sivilstand, for married ones by it
     mother: IntArray
     father: IntArray
     medmor: IntArray
@@ -362,7 +401,7 @@ class _Draft:
         def none() -> IntArray:
             return np.full(n, -1, dtype=np.int64)
 
-        return cls(n, none(), none(), none(), none(), none(), np.zeros(n, dtype=np.int8))
+        return cls(n, none(), none(), none(), none(), none(), none(), np.zeros(n, dtype=np.int8))
 
     def pair(self, a: IntArray, b: IntArray) -> None:
         self.partner[a], self.partner[b] = b, a
@@ -559,37 +598,173 @@ def _same_sex_pairs(
     draft.kind[first] = COUPLE
 
 
+# ---------------------------------------------------------------------------- separations
+
+# Married people living apart (separert), usually the year or two before a divorce: single
+# parents still married to their children's other parent, who lives alone, and a few people
+# in their forties to seventies living alone, married to someone else living alone. Together
+# about 1–1.5 % of adults, most of them 35–55, as in SSB's figures.
+_SEPARATED_PARENTS: Final = 0.3
+_SEPARATED_ALONE: Final = 0.03  # of women aged 40–74 living alone
+_SEPARATED_YEARS: Final = 1.3  # mean time since the separation
+_MAX_SEPARATED_YEARS: Final = 8.0
+_WEDDING_AGE_MEAN: Final = 29.0  # the woman's, for couples married before children
+
+
+@dataclass(frozen=True, slots=True)
+class _Separated:
+    people: IntArray  # both spouses of every separated couple
+    separated: IntArray  # per person in ``people``: the day of the separation
+    wedding: IntArray  # per person in ``people``: the wedding day
+
+
+def _separations(
+    rng: np.random.Generator,
+    draft: _Draft,
+    at_home: BoolArray,
+    female: BoolArray,
+    unit: IntArray,
+    birth: IntArray,
+    age: IntArray,
+    reference_day: int,
+) -> _Separated:
+    """Pick separated couples and link them in ``draft.spouse`` (neither has a partner)."""
+    kids = np.flatnonzero(at_home & (draft.head >= 0))
+    head = draft.head[kids]
+    kind = draft.kind[head]
+    other = np.select(
+        [kind == SINGLE_MOTHER, kind == SINGLE_FATHER], [draft.father[kids], draft.mother[kids]], -1
+    )
+    safe = np.maximum(other, 0)
+    # The other parent must live alone: a new partner at home would make this a different
+    # (and rarer) story.
+    ok = (other >= 0) & (draft.head[safe] == safe) & (draft.kind[safe] == ALONE)
+    kids, head, other = kids[ok], head[ok], other[ok]
+    # One couple per single parent, dated by their youngest shared child: they were together
+    # until at least its birth.
+    order = np.lexsort((-birth[kids], head))
+    pick = order[np.unique(head[order], return_index=True)[1]]
+    pick = pick[np.unique(other[pick], return_index=True)[1]]  # and each absent parent once
+    pick = pick[rng.random(pick.size) < _SEPARATED_PARENTS]
+    head, other = head[pick], other[pick]
+    earliest = birth[kids[pick]] + 60
+
+    # Without children at home: a woman living alone and a man living alone near her age.
+    alone = (draft.head == np.arange(draft.n)) & (draft.kind == ALONE)
+    alone[head], alone[other] = False, False
+    women = np.flatnonzero(alone & female & (age >= 40) & (age <= 74))
+    women = women[rng.random(women.size) < _SEPARATED_ALONE]
+    men = np.flatnonzero(alone & ~female & (age >= 35))
+    man = _match(rng, _partner_targets(rng, birth[women]), unit[women], men, birth, unit)
+    ok = _close_in_age(man, women, birth)
+    head = np.concatenate([head, women[ok]])
+    other = np.concatenate([other, man[ok]])
+    of_age = plus_years(np.maximum(birth[head], birth[other]), _MIN_PARENT_AGE)
+    earliest = np.concatenate([earliest, of_age[earliest.size :] + _years(1.0)])
+
+    ago = np.minimum(rng.exponential(_SEPARATED_YEARS, head.size), _MAX_SEPARATED_YEARS)
+    separated = np.minimum(np.maximum(reference_day - _years(ago), earliest), reference_day - 1)
+    woman_birth = np.where(female[head], birth[head], birth[other])
+    wedding = woman_birth + _years(rng.normal(_WEDDING_AGE_MEAN, 4.0, head.size))
+    # Both were of age at the youngest shared child's birth (or a year before ``earliest``),
+    # so of_age <= wedding < separated.
+    wedding = np.maximum(np.minimum(wedding, separated - 180), of_age)
+    draft.spouse[head], draft.spouse[other] = other, head
+    return _Separated(
+        np.concatenate([head, other]),
+        np.concatenate([separated, separated]),
+        np.concatenate([wedding, wedding]),
+    )
+
+
+# --------------------------------------------------------------------------- shared homes
+
+# Share of young adults not living with a partner or parent who share a home with others of
+# their age (bofellesskap: students and flatmates; SSB counts about one in six 20–24-year-
+# olds in such "other" households). With more of them at home this brings the share of
+# people living alone down to SSB's (about 40 % of households, one person in five).
+_SHARED_SHARE_BY_AGE: Final = np.interp(
+    np.arange(106), [18, 19, 22, 27, 32, 40, 50], [0.0, 0.40, 0.55, 0.45, 0.30, 0.15, 0.0]
+)
+_SHARED_SIZES: Final = np.array([2, 3, 4])
+_SHARED_SIZE_P: Final = np.array([0.55, 0.30, 0.15])
+
+
+def _shared_homes(
+    rng: np.random.Generator, draft: _Draft, at_home: BoolArray, unit: IntArray, age: IntArray
+) -> None:
+    """Group some young adults not yet placed into homes of 2–4 of similar age, per unit."""
+    # (A child meant to live at home but left without a mother is not one of them.)
+    people = np.flatnonzero((draft.head < 0) & ~at_home)
+    people = people[rng.random(people.size) < _SHARED_SHARE_BY_AGE[np.minimum(age[people], 105)]]
+    order = people[np.lexsort((age[people] + 4 * rng.random(people.size), unit[people]))]
+    starts = np.zeros(order.size, dtype=bool)
+    starts[0:1] = True
+    starts[1:] = unit[order[1:]] != unit[order[:-1]]
+    sizes = rng.choice(_SHARED_SIZES, size=order.size, p=_SHARED_SIZE_P)
+    cuts = np.cumsum(sizes)
+    starts[cuts[cuts < order.size]] = True
+    group = np.cumsum(starts) - 1
+    first = np.flatnonzero(starts)
+    members = np.bincount(group)
+    shared = members[group] >= 2  # one left over at a unit's end lives alone
+    head = order[first[group]]
+    draft.head[order[shared]] = head[shared]
+    draft.kind[head[shared]] = SHARED
+
+
 # ----------------------------------------------------------------------------- sivilstand
 
-# Sivilstand of people without a partner at home, by age band and sex:
-# (ugift, skilt, enkeEllerEnkemann) shares. Bands start at these ages.
-_SINGLE_BANDS: Final = np.array([0, 25, 35, 45, 55, 67, 80])
+# Sivilstand of people without a partner at home, by age band and sex: the shares that are
+# skilt and enkeEllerEnkemann (the rest ugift). Bands start at these ages. Divorce rises
+# with age to a peak around 60–74 and falls for the oldest, who married when divorce was
+# rare; with the cohabitants below, skilt comes to about 2 % at 30–34, 5–6 % at 35–39,
+# 16–18 % at 55–66 and 5–8 % over 85 of everyone, close to SSB's.
+_SINGLE_BANDS: Final = np.array([0, 25, 30, 35, 40, 45, 50, 55, 60, 67, 75, 80, 85, 90])
 _SINGLE_SHARES: Final = {
     # women
     True: np.array(
         [
-            [0.99, 0.01, 0.00],
-            [0.93, 0.07, 0.00],
-            [0.70, 0.29, 0.01],
-            [0.52, 0.44, 0.04],
-            [0.36, 0.50, 0.14],
-            [0.12, 0.30, 0.58],
-            [0.08, 0.10, 0.82],
+            [0.00, 0.00],
+            [0.01, 0.00],
+            [0.05, 0.00],
+            [0.13, 0.01],
+            [0.22, 0.01],
+            [0.31, 0.03],
+            [0.36, 0.05],
+            [0.42, 0.10],
+            [0.46, 0.16],
+            [0.38, 0.45],
+            [0.24, 0.65],
+            [0.12, 0.78],
+            [0.08, 0.84],
+            [0.05, 0.88],
         ]
     ),
     # men
     False: np.array(
         [
-            [0.99, 0.01, 0.00],
-            [0.94, 0.06, 0.00],
-            [0.72, 0.27, 0.01],
-            [0.58, 0.40, 0.02],
-            [0.45, 0.48, 0.07],
-            [0.25, 0.40, 0.35],
-            [0.15, 0.15, 0.70],
+            [0.00, 0.00],
+            [0.01, 0.00],
+            [0.05, 0.00],
+            [0.13, 0.01],
+            [0.22, 0.01],
+            [0.31, 0.015],
+            [0.34, 0.03],
+            [0.40, 0.05],
+            [0.46, 0.09],
+            [0.44, 0.30],
+            [0.26, 0.50],
+            [0.13, 0.65],
+            [0.08, 0.75],
+            [0.05, 0.80],
         ]
     ),
 }
+# Cohabitants who were married before (skilt), by age: few before 40, about 35 % from 55.
+_COHABITANT_DIVORCED: Final = np.interp(
+    np.arange(106), [34, 35, 40, 45, 50, 55], [0.0, 0.05, 0.12, 0.22, 0.30, 0.35]
+)
 
 _MARRIED_BANDS: Final = np.array([0, 25, 30, 35, 40, 50, 67])
 _MARRIED_SHARE: Final = np.array([0.15, 0.30, 0.45, 0.55, 0.62, 0.72, 0.85])
@@ -606,9 +781,10 @@ def _single_status(
 ) -> npt.NDArray[np.int8]:
     band = np.searchsorted(_SINGLE_BANDS, age[people], side="right") - 1
     shares = np.where(female[people, None], _SINGLE_SHARES[True][band], _SINGLE_SHARES[False][band])
-    cumulative = np.cumsum(shares, axis=1)
-    choice = (rng.random(people.size)[:, None] > cumulative).sum(axis=1)
-    status = np.array([UGIFT, SKILT, ENKE], dtype=np.int8)[np.minimum(choice, 2)]
+    u = rng.random(people.size)
+    status = np.full(people.size, UGIFT, dtype=np.int8)
+    status[u < shares[:, 0]] = SKILT
+    status[(u >= shares[:, 0]) & (u < shares[:, 0] + shares[:, 1])] = ENKE
     status[age[people] < 22] = UGIFT  # too young to have been married and divorced
     return np.asarray(status, dtype=np.int8)
 
@@ -617,24 +793,33 @@ def _sivilstand(
     rng: np.random.Generator,
     draft: _Draft,
     at_home: BoolArray,
+    separated: _Separated,
     birth: IntArray,
     age: IntArray,
     female: BoolArray,
     reference_day: int,
-) -> tuple[npt.NDArray[np.int8], IntArray]:
+) -> tuple[npt.NDArray[np.int8], IntArray, IntArray]:
+    """Sivilstand, its date and the wedding day per person; links married couples."""
     status = np.full(draft.n, UGIFT, dtype=np.int8)
     dated = np.full(draft.n, NO_DAY, dtype=np.int64)
     one = np.flatnonzero((draft.partner >= 0) & (np.arange(draft.n) < draft.partner))
     _couple_status(rng, one, draft, status, dated, birth, age, female, reference_day)
-    alone = np.flatnonzero((draft.partner < 0) & ~at_home)
+    wedding = np.where(draft.spouse >= 0, dated, NO_DAY)
+    status[separated.people] = SEPARERT
+    dated[separated.people] = separated.separated
+    wedding[separated.people] = separated.wedding
+    alone = np.flatnonzero((draft.partner < 0) & (draft.spouse < 0) & ~at_home)
     status[alone] = _single_status(rng, alone, age, female)
     _single_dates(rng, alone, status, dated, birth, age, reference_day)
     cohabiting = np.flatnonzero((draft.partner >= 0) & (status == UGIFT))
     # Some cohabitants were married before.
-    divorced = cohabiting[(age[cohabiting] >= 35) & (rng.random(cohabiting.size) < 0.25)]
+    was_married = (
+        rng.random(cohabiting.size) < _COHABITANT_DIVORCED[np.minimum(age[cohabiting], 105)]
+    )
+    divorced = cohabiting[was_married]
     status[divorced] = SKILT
     _single_dates(rng, divorced, status, dated, birth, age, reference_day)
-    return status, dated
+    return status, dated, wedding
 
 
 def _couple_status(
@@ -675,6 +860,7 @@ def _couple_status(
     code = np.where(registered, PARTNER, GIFT).astype(np.int8)
     status[one], status[two] = code, code
     dated[one], dated[two] = wedding, wedding
+    draft.spouse[one], draft.spouse[two] = two, one
 
 
 def _single_dates(
@@ -736,7 +922,7 @@ def form_households(
     """
     n = age.size
     draft = _Draft.empty(n)
-    at_home = _children_at_home(age, rng)
+    at_home = _children_at_home(age, female, rng)
     adult = ~at_home & (age >= _MIN_PARENT_AGE)
     pools = {"woman": adult & female, "man": adult & ~female}
 
@@ -744,6 +930,7 @@ def form_households(
     mother = _assign_mothers(rng, children, np.flatnonzero(pools["woman"]), unit, birth)
     _families(rng, draft, children, mother, pools, unit, birth, age)
     _couples(rng, draft, pools, unit, birth, age)
+    _shared_homes(rng, draft, at_home, unit, age)
 
     # Everyone not placed lives alone (including the rare child without a possible mother).
     alone = np.flatnonzero(draft.head < 0)
@@ -751,7 +938,10 @@ def form_households(
     draft.kind[alone] = ALONE
     at_home[alone] = False
 
-    status, dated = _sivilstand(rng, draft, at_home, birth, age, female, reference_day)
+    separated = _separations(rng, draft, at_home, female, unit, birth, age, reference_day)
+    status, dated, wedding = _sivilstand(
+        rng, draft, at_home, separated, birth, age, female, reference_day
+    )
     heads, household = np.unique(draft.head, return_inverse=True)
     return Households(
         household=household.astype(np.int64),
@@ -761,8 +951,378 @@ def form_households(
         father=draft.father,
         medmor=draft.medmor,
         partner=draft.partner,
+        spouse=draft.spouse,
         sivilstand=status,
         sivilstandsdato=dated,
+        wedding_day=wedding,
         foreldreansvar=_foreldreansvar(draft, age, at_home),
         at_home_child=at_home,
     )
+
+
+# ---------------------------------------------------------------- adults and their parents
+
+# Folkeregisteret has mor and far for nearly everyone born in Norway since the 1960s, wherever
+# they live; services such as inheritance look for a deceased person's adult children there.
+_ADULT_CHILD_MIN_AGE: Final = 18
+_ADULT_CHILD_MAX_AGE: Final = 65
+# Mother's mean age at a birth by the child's birth year (SSB, all births): lowest around
+# 1975, rising since.
+_MOTHER_AGE_YEARS: Final = np.array([1955.0, 1975.0, 1990.0, 2007.0])
+_MOTHER_AGE_MEANS: Final = np.array([26.8, 26.5, 28.3, 30.2])
+# Completed fertility (SSB): about 2.5 children per woman born before 1940, falling to about
+# 2.05 for those born from the 1950s on, one in eight childless. A woman's children at home
+# count towards hers.
+_CHILDREN_PER_WOMAN: Final = np.array([0, 1, 2, 3, 4, 5])
+_CHILDREN_P_BEFORE_1940: Final = np.array([0.09, 0.10, 0.33, 0.28, 0.13, 0.07])
+_CHILDREN_P_FROM_1952: Final = np.array([0.12, 0.14, 0.41, 0.23, 0.07, 0.03])
+_FERTILITY_YEARS: Final = np.array([1940.0, 1952.0])  # from the first to the second
+_CHILDLESS_MEN: Final = 0.18  # men are childless more often than women
+# Most immigrant women's children were born before they came: only women who arrived young
+# enough are looked at as mothers of adults born in Norway.
+_MAX_ARRIVAL_AGE_OF_MOTHER: Final = 40
+# A mother's man at home is mostly the father of her grown-up children too (else a step-
+# father); failing that, the father of her children at home or her separated husband often is.
+_PARTNER_IS_FATHER: Final = 0.85
+_HOME_FATHER_IS_FATHER: Final = 0.7
+# A father found elsewhere: typically 0–6 years older than the mother, never more than 15
+# older or 5 younger.
+_FATHER_GAP_MEAN: Final = 3.0
+_FATHER_GAP_SD: Final = 2.5
+_FATHER_OLDER_MAX: Final = 15
+_FATHER_YOUNGER_MAX: Final = 5
+_FATHER_UNKNOWN: Final = 0.04  # no father registered although one may be alive
+_CELL_YEARS: Final = 1 << 12  # cell key = unit * _CELL_YEARS + birth year (years from 1900)
+_CELL_OFFSETS: Final = (0, 1, -1, 2, -2, 3, -3)  # years off the drawn birth year, in turn
+_TIE_BITS: Final = 8  # cell ranks are below 2**24, random tie-breakers below 2**8
+
+
+def link_adult_children(
+    hh: Households,
+    *,
+    unit: IntArray,
+    age: IntArray,
+    female: BoolArray,
+    birth: IntArray,
+    born_in_norway: BoolArray,
+    arrival: IntArray,
+    rng: np.random.Generator,
+) -> Households:
+    """Give adults born in Norway who have left home their living mother and father.
+
+    Adults aged 18–65 born in Norway who do not live with a parent are matched to women of
+    the chunk born in the year their mother would be (mother's age at birth by birth year),
+    each woman taking as many children as her drawn completed fertility leaves after her
+    children at home. The father is the mother's man at home where he can be, else the father
+    of her younger children or her separated husband, else a man of the chunk a few years
+    older than her. A parent must have lived in Norway when the child was born there
+    (``arrival``: innflyttingsdato or NO_DAY).
+
+    Parents are only looked for **within the same chunk** (a municipality, a district of a
+    large one, or a group of small ones): many adults live near their parents, and a chunk
+    is all there is in memory. Cross-chunk links are not made. Who is left without a parent
+    is then mostly who would be in the real register: adults whose parents have died (the
+    population has fewer women and men of the older parents' age than there are children to
+    match), and immigrants who came as adults (``born_in_norway`` false: their parents are
+    not here).
+
+    Siblings follow from shared parents. Partners and spouses never share a parent, no parent
+    is their child's partner or spouse, and a mother's children are at least 300 days apart.
+    """
+    n = age.size
+    in_norway_from = np.where(arrival == NO_DAY, birth, arrival)
+    children = np.flatnonzero(
+        ~hh.at_home_child
+        & (age >= _ADULT_CHILD_MIN_AGE)
+        & (age <= _ADULT_CHILD_MAX_AGE)
+        & born_in_norway
+        & (hh.mother < 0)
+        & (hh.father < 0)
+        & (hh.medmor < 0)
+    )
+    if children.size == 0:
+        return hh
+    mother = hh.mother.copy()
+    mother[children] = _adult_mothers(rng, children, hh, unit, age, female, birth, in_norway_from)
+    new = np.zeros(n, dtype=bool)
+    new[children] = mother[children] >= 0
+    _drop_implausible(mother, new, hh, birth, spacing=True)
+
+    father = hh.father.copy()
+    linked = np.flatnonzero(new)
+    father[linked] = _adult_fathers(
+        rng, linked, mother, hh, age, female, birth, unit, in_norway_from
+    )
+    _drop_implausible(father, new & (father >= 0), hh, birth, spacing=False)
+    return replace(hh, mother=mother, father=father)
+
+
+def _birth_year(days: IntArray | FloatArray) -> IntArray:
+    """Calendar year − 1900 (close enough for matching cells; always positive)."""
+    years: IntArray = np.floor(np.asarray(days, dtype=np.float64) / YEAR).astype(np.int64)
+    return years + 70
+
+
+def _cell_match(
+    rng: np.random.Generator,
+    want_key: IntArray,
+    want_rank: IntArray,
+    supply_key: IntArray,
+    supply_rank: IntArray,
+) -> IntArray:
+    """For each want a distinct supply position with the same key (−1 when it runs out).
+
+    Within a key, wants and supply are paired in the order of their ranks (0 ≤ rank < 2**24):
+    the lowest-ranked want gets the lowest-ranked supply item, and so on; ties are broken at
+    random. Key, rank and a random tie-breaker are packed into one int64 so that a single
+    argsort orders them (much faster than a lexsort of three arrays).
+    """
+    result = np.full(want_key.size, -1, dtype=np.int64)
+    if want_key.size == 0 or supply_key.size == 0:
+        return result
+
+    def packed(key: IntArray, rank: IntArray) -> IntArray:
+        ties = rng.integers(0, 1 << _TIE_BITS, key.size, dtype=np.int64)
+        return np.asarray((key << 32) | (rank << _TIE_BITS) | ties, dtype=np.int64)
+
+    s_order = np.argsort(packed(supply_key, supply_rank))
+    s_keys = supply_key[s_order]
+    w_order = np.argsort(packed(want_key, want_rank))
+    w_keys = want_key[w_order]
+    starts = np.ones(w_keys.size, dtype=bool)
+    starts[1:] = w_keys[1:] != w_keys[:-1]
+    first = np.flatnonzero(starts)
+    rank = np.arange(w_keys.size) - first[np.cumsum(starts) - 1]
+    low = np.searchsorted(s_keys, w_keys, side="left")
+    high = np.searchsorted(s_keys, w_keys, side="right")
+    served = rank < high - low
+    result[w_order[served]] = s_order[(low + rank)[served]]
+    return result
+
+
+def _cell_passes(
+    rng: np.random.Generator,
+    want_unit: IntArray,
+    want_year: IntArray,
+    want_rank: IntArray,
+    supply_unit: IntArray,
+    supply_year: IntArray,
+    supply_rank: IntArray,
+    valid: Callable[[IntArray, IntArray], BoolArray],
+) -> IntArray:
+    """Distinct supply per want: same unit and year first, then years further off, then the
+    same in the whole chunk. ``valid(wants, supplies)`` rejects pairs; a rejected want tries
+    again in the next pass and its supply item stays free.
+
+    The wider passes let cohorts with children to spare borrow parents from neighbouring
+    cohorts (a mother a couple of years younger or older than drawn), rather than leaving
+    children without parents while women a few years younger have none."""
+    result = np.full(want_unit.size, -1, dtype=np.int64)
+    free = np.ones(supply_unit.size, dtype=bool)
+    for same_unit in (True, False):
+        for offset in _CELL_OFFSETS:
+            wants = np.flatnonzero(result < 0)
+            supply = np.flatnonzero(free)
+            if wants.size == 0 or supply.size == 0:
+                return result
+            w_unit = want_unit[wants] if same_unit else 0
+            s_unit = supply_unit[supply] if same_unit else 0
+            got = _cell_match(
+                rng,
+                w_unit * _CELL_YEARS + want_year[wants] + offset,
+                want_rank[wants],
+                s_unit * _CELL_YEARS + supply_year[supply],
+                supply_rank[supply],
+            )
+            wants, got = wants[got >= 0], supply[got[got >= 0]]
+            ok = valid(wants, got)
+            result[wants[ok]] = got[ok]
+            free[got[ok]] = False
+    return result
+
+
+def _adult_mothers(
+    rng: np.random.Generator,
+    children: IntArray,
+    hh: Households,
+    unit: IntArray,
+    age: IntArray,
+    female: BoolArray,
+    birth: IntArray,
+    in_norway_from: IntArray,
+) -> IntArray:
+    """A mother per adult child (−1 for none), by completed fertility and mother's age."""
+    n = age.size
+    women = np.flatnonzero(
+        female
+        & (age >= _ADULT_CHILD_MIN_AGE + _MIN_PARENT_AGE)
+        & (in_norway_from <= plus_years(birth, _MAX_ARRIVAL_AGE_OF_MOTHER))
+    )
+    at_home = np.bincount(hh.mother[hh.mother >= 0], minlength=n)[women]
+    year = birth[women].astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
+    recent = rng.random(women.size) < np.interp(year, _FERTILITY_YEARS, [0.0, 1.0])
+    cumulative = np.where(
+        recent[:, None], np.cumsum(_CHILDREN_P_FROM_1952), np.cumsum(_CHILDREN_P_BEFORE_1940)
+    )
+    born = (rng.random(women.size)[:, None] > cumulative).sum(axis=1)
+    slots = np.maximum(_CHILDREN_PER_WOMAN[np.minimum(born, 5)] - at_home, 0)
+    # One supply item per child a woman may still have; her slots are ranked 0, 1, 2, ...
+    # so that, within a cell, the oldest children fill everyone's first slot, the next ones
+    # the second slots, and so on: her children are spread over the cell's birth years.
+    woman = np.repeat(women, slots)
+    slot = np.arange(woman.size) - np.repeat(np.cumsum(slots) - slots, slots)
+
+    year = birth[children].astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64)
+    mean = np.interp(year + 1970.0, _MOTHER_AGE_YEARS, _MOTHER_AGE_MEANS)
+    mother_age = np.clip(
+        rng.normal(mean, _MOTHER_AGE_SD), _MIN_PARENT_AGE + 0.5, _MAX_MOTHER_AGE - 0.5
+    )
+
+    def valid(wants: IntArray, supply: IntArray) -> BoolArray:
+        mother, child = woman[supply], children[wants]
+        at_birth = age_on(birth[mother], birth[child])
+        ok = (at_birth >= _MIN_PARENT_AGE) & (at_birth <= _MAX_MOTHER_AGE)
+        return np.asarray(ok & (in_norway_from[mother] <= birth[child]), dtype=bool)
+
+    found = _cell_passes(
+        rng,
+        unit[children],
+        _birth_year(birth[children] - mother_age * YEAR),
+        birth[children] - birth[children].min(),  # oldest first: first-born to first slots
+        unit[woman],
+        _birth_year(birth[woman]),
+        slot,
+        valid,
+    )
+    mother = np.full(children.size, -1, dtype=np.int64)
+    mother[found >= 0] = woman[found[found >= 0]]
+    return mother
+
+
+def _drop_implausible(
+    parent: IntArray, new: BoolArray, hh: Households, birth: IntArray, *, spacing: bool
+) -> None:
+    """Undo new links (``new``, updated in place) that would make an implausible family.
+
+    Partners and spouses must not share this parent, nor be each other's parent; with
+    ``spacing``, the parent's children must be at least 300 days apart (no twins here).
+    """
+
+    def drop(people: IntArray) -> None:
+        parent[people] = -1
+        new[people] = False
+
+    for mate in (hh.partner, hh.spouse):
+        person = np.flatnonzero(mate >= 0)
+        other = mate[person]
+        drop(person[new[person] & (parent[person] == other)])
+        same = (parent[person] >= 0) & (parent[person] == parent[other])
+        # Of two new links the one of the higher index goes, so exactly one of them.
+        drop(person[same & new[person] & (~new[other] | (person > other))])
+    while spacing:
+        child = np.flatnonzero(parent >= 0)
+        order = child[np.lexsort((birth[child], parent[child]))]
+        close = (parent[order[1:]] == parent[order[:-1]]) & (
+            birth[order[1:]] - birth[order[:-1]] < _MIN_SIBLING_GAP_DAYS
+        )
+        later, earlier = order[1:][close], order[:-1][close]
+        # Drop the later one if it is new, else the earlier one if that is (one per pair).
+        victim = np.where(new[later], later, np.where(new[earlier], earlier, -1))
+        victim = victim[victim >= 0]
+        if victim.size == 0:
+            break
+        drop(victim)
+
+
+def _adult_fathers(
+    rng: np.random.Generator,
+    children: IntArray,
+    mother: IntArray,
+    hh: Households,
+    age: IntArray,
+    female: BoolArray,
+    birth: IntArray,
+    unit: IntArray,
+    in_norway_from: IntArray,
+) -> IntArray:
+    """A father per child (who has a mother), −1 for none; siblings share him."""
+    mothers, family = np.unique(mother[children], return_inverse=True)
+    candidate = np.full(mothers.size, -1, dtype=np.int64)
+    partner = hh.partner[mothers]
+    man_at_home = (partner >= 0) & ~female[np.maximum(partner, 0)]
+    use = man_at_home & (rng.random(mothers.size) < _PARTNER_IS_FATHER)
+    candidate[use] = partner[use]
+
+    home_kids = np.flatnonzero(hh.at_home_child & (hh.mother >= 0) & (hh.father >= 0))
+    home_father = np.full(female.size, -1, dtype=np.int64)
+    home_father[hh.mother[home_kids]] = hh.father[home_kids]
+    spouse = hh.spouse[mothers]
+    husband = np.where((spouse >= 0) & ~female[np.maximum(spouse, 0)], spouse, -1)
+    other = np.where(home_father[mothers] >= 0, home_father[mothers], husband)
+    use = (candidate < 0) & (other >= 0) & (rng.random(mothers.size) < _HOME_FATHER_IS_FATHER)
+    candidate[use] = other[use]
+    father = candidate[family]
+    father[~_father_ok(father, children, mother, hh, birth, in_norway_from)] = -1
+
+    # The rest: a man of the chunk born a few years before the mother, one per mother (so her
+    # children without a father yet share him); men who are fathers this way differ.
+    need = np.unique(family[father < 0])
+    men = np.flatnonzero(
+        ~female
+        & (age >= _ADULT_CHILD_MIN_AGE + _MIN_PARENT_AGE)
+        & (rng.random(female.size) >= _CHILDLESS_MEN)
+    )
+    gap = np.clip(
+        rng.normal(_FATHER_GAP_MEAN, _FATHER_GAP_SD, need.size),
+        -_FATHER_YOUNGER_MAX,
+        _FATHER_OLDER_MAX,
+    )
+
+    def valid(wants: IntArray, supply: IntArray) -> BoolArray:
+        """He must fit every child of hers still without a father."""
+        kids = np.flatnonzero(np.isin(family, need[wants]) & (father < 0))
+        chosen = np.full(mothers.size, -1, dtype=np.int64)
+        chosen[need[wants]] = men[supply]
+        ok = _father_ok(chosen[family[kids]], children[kids], mother, hh, birth, in_norway_from)
+        bad = np.zeros(mothers.size, dtype=bool)
+        bad[family[kids[~ok]]] = True
+        return np.asarray(~bad[need[wants]], dtype=bool)
+
+    found = _cell_passes(
+        rng,
+        unit[mothers[need]],
+        _birth_year(birth[mothers[need]] - gap * YEAR),
+        np.zeros(need.size, dtype=np.int64),  # in random order
+        unit[men],
+        _birth_year(birth[men]),
+        np.zeros(men.size, dtype=np.int64),
+        valid,
+    )
+    man = np.full(mothers.size, -1, dtype=np.int64)
+    man[need[found >= 0]] = men[found[found >= 0]]
+    missing = father < 0
+    father[missing] = man[family[missing]]
+    father[(rng.random(mothers.size) < _FATHER_UNKNOWN)[family]] = -1
+    return father
+
+
+def _father_ok(
+    father: IntArray,
+    children: IntArray,
+    mother: IntArray,
+    hh: Households,
+    birth: IntArray,
+    in_norway_from: IntArray,
+) -> BoolArray:
+    """18–70 at the birth, in Norway then, near the mother's age, not the child's mate nor
+    the mother's brother."""
+    safe = np.maximum(father, 0)
+    ok = _parent_ok(father, children, birth, _MAX_FATHER_AGE)
+    ok &= in_norway_from[safe] <= birth[children]
+    mother_birth = birth[mother[children]]
+    ok &= birth[safe] >= mother_birth - _years(_FATHER_OLDER_MAX)
+    ok &= birth[safe] <= mother_birth + _years(_FATHER_YOUNGER_MAX)
+    ok &= (father != hh.partner[children]) & (father != hh.spouse[children])
+    grandmother = mother[mother[children]]
+    ok &= (grandmother < 0) | (mother[safe] != grandmother)
+    return np.asarray(ok, dtype=bool)

@@ -2,9 +2,11 @@
 
 ``generate_population`` fills a fresh database with a Norway in miniature (or in full:
 5.6 million people) that looks like the real one: people per municipality, age and sex from
-SSB's population matrix, households and family relations (``households``), street addresses
-in Matrikkelen's shape, synthetic identity numbers, citizenships and immigration, address
-protection, and KRR registrations with e-mail, mobile, reservations and digital mailboxes.
+SSB's population matrix, households and family relations (``households``: children at home,
+and adults born in Norway linked to their living parents in the same chunk), street addresses
+in Matrikkelen's shape, synthetic identity numbers, citizenships (a few dual) and immigration,
+address protection, and KRR registrations with e-mail, mobile, reservations and digital
+mailboxes.
 
 **The initial load writes no events.** It is the registries' starting snapshot, as a consumer
 of the real registries would begin from a bulk extract and then follow the event feed; the
@@ -25,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any, Final, cast
 
@@ -49,6 +51,7 @@ from felles.synth.households import (
     YEAR,
     Households,
     form_households,
+    link_adult_children,
 )
 
 __all__ = [
@@ -325,8 +328,10 @@ def _reorder(hh: Households, order: IntArray) -> Households:
         father=remap(hh.father),
         medmor=remap(hh.medmor),
         partner=remap(hh.partner),
+        spouse=remap(hh.spouse),
         sivilstand=hh.sivilstand[order],
         sivilstandsdato=hh.sivilstandsdato[order],
+        wedding_day=hh.wedding_day[order],
         foreldreansvar=hh.foreldreansvar[order],
         at_home_child=hh.at_home_child[order],
     )
@@ -341,6 +346,11 @@ _ORIGIN_SHAPE: Final = np.array([1.2, 1.2, 2.2, 1.8, 1.2, 0.6, 0.25])
 _MIXED_COUPLE: Final = 0.3  # a foreign head's partner is Norwegian
 _FOREIGN_BORN_IN_NORWAY: Final = 0.05
 _NATURALISED: Final = 0.07  # Norwegian households whose head immigrated and naturalised
+# Norway has allowed dual citizenship since 2020: many naturalised since then kept their first
+# citizenship (where that country allows it too); a few naturalised earlier have one again.
+_DUAL_FROM: Final = int(np.datetime64("2020-01-01", "D").astype(np.int64))
+_DUAL_SINCE_2020: Final = 0.35
+_DUAL_BEFORE_2020: Final = 0.03
 
 
 @cache
@@ -388,7 +398,8 @@ def _draw(cdf: npt.NDArray[np.float64], rng: np.random.Generator, size: int) -> 
 
 @dataclass(frozen=True, slots=True)
 class _Origins:
-    statsborgerskap: ObjArray
+    statsborgerskap: ObjArray  # "NOR", "POL", or "NOR,POL" for a dual citizen
+    foreign_citizen: BoolArray  # not a Norwegian citizen
     ervervsdato: IntArray
     foedeland: ObjArray
     foedekommune: ObjArray
@@ -450,6 +461,9 @@ def _origins(
         reference_day - 1,
     )
     ervervsdato = np.where(naturalised_member, erverv, NO_DAY)
+    dual_share = np.where(erverv >= _DUAL_FROM, _DUAL_SINCE_2020, _DUAL_BEFORE_2020)
+    dual = naturalised_member & (rng.random(n) < dual_share)
+    statsborgerskap[dual] = "NOR," + country[household[dual]]
     foedeland = np.where(abroad, country[household], "NOR").astype(object)
     local = rng.random(n) < np.where(child, 0.85, 0.5)
     elsewhere = _draw(np.cumsum(_kommune_weights()), rng, n)
@@ -458,7 +472,13 @@ def _origins(
     innflyttet_fra = _where_or_none(abroad, country[household])
     innflyttingsdato = np.where(abroad, member_arrival, NO_DAY)
     return _Origins(
-        statsborgerskap, ervervsdato, foedeland, foedekommune, innflyttet_fra, innflyttingsdato
+        statsborgerskap,
+        citizen_foreign,
+        ervervsdato,
+        foedeland,
+        foedekommune,
+        innflyttet_fra,
+        innflyttingsdato,
     )
 
 
@@ -505,12 +525,28 @@ def _names(
     """fornavn, mellomnavn, etternavn: spouses and children share family names."""
     n = citizenship.size
     fornavn, own = _own_names(rng, citizenship, female)
-    etternavn = own.copy()
     mellomnavn = np.full(n, None, dtype=object)
     # Half the married women take the husband's surname, some keeping theirs as a middle name.
-    wife = np.flatnonzero(hh.married & female & ~female[np.maximum(hh.partner, 0)])
+    wife = np.flatnonzero(hh.married & female & ~female[np.maximum(hh.spouse, 0)])
     takes = wife[rng.random(wife.size) < 0.5]
-    etternavn[takes] = own[hh.partner[takes]]
+    husband = hh.spouse[takes]
+
+    # Adults who have left home were born with a parent's surname: the father's in a little
+    # over half of families (one choice per mother, so siblings agree). A parent may be such
+    # an adult too, and a mother's name may be her husband's: repeat until the names settle
+    # (a few rounds; generations of linked adults are at most three deep).
+    grown = np.flatnonzero(~hh.at_home_child & (hh.mother >= 0))
+    by_father = rng.random(n)[hh.mother[grown]] < 0.55
+    source = np.where(by_father & (hh.father[grown] >= 0), hh.father[grown], hh.mother[grown])
+    for _round in range(8):
+        family_names = own.copy()
+        family_names[takes] = own[husband]
+        inherited = family_names[source]
+        if np.array_equal(own[grown], inherited):
+            break
+        own[grown] = inherited
+    etternavn = own.copy()
+    etternavn[takes] = own[husband]
     keeps_middle = takes[rng.random(takes.size) < 0.35]
     mellomnavn[keeps_middle] = own[keeps_middle]
 
@@ -917,7 +953,11 @@ def _relations(
     rng: np.random.Generator,
     context: _Context,
 ) -> dict[str, Any]:
-    """Both directions of every parent and spouse relation."""
+    """Both directions of every parent and spouse relation.
+
+    Parent relations hold from the child's birth; spouse relations from the wedding, and they
+    stay while a couple is separated (separert).
+    """
     people, related, role, mine, valid_from = [], [], [], [], []
     for attribute, name in _PARENT_ROLES:
         parent = getattr(hh, attribute)
@@ -933,21 +973,26 @@ def _relations(
             valid_from.append(birth[child])
     spouse = np.flatnonzero(hh.married)
     people.append(spouse)
-    related.append(hh.partner[spouse])
+    related.append(hh.spouse[spouse])
     role.append(np.full(spouse.size, "ektefelleEllerPartner", dtype=object))
     mine.append(np.full(spouse.size, "ektefelleEllerPartner", dtype=object))
-    valid_from.append(hh.sivilstandsdato[spouse])
+    valid_from.append(hh.wedding_day[spouse])
 
+    # Rows in person order (person ids follow the index): a person's parents, children and
+    # spouse sit together in the table, so reading them touches a page or two, and the index
+    # on person_id is built from presorted input.
     person_index = np.concatenate(people)
-    days = np.concatenate(valid_from)
+    order = np.argsort(person_index, kind="stable")
+    person_index = person_index[order]
+    days = np.concatenate(valid_from)[order]
     ids = context.next_relation_id + np.arange(person_index.size, dtype=np.int64)
     context.next_relation_id += person_index.size
     return {
         "id": ids,
         "person_id": person_id[person_index],
-        "relatert_person_id": person_id[np.concatenate(related)],
-        "relatert_persons_rolle": np.concatenate(role),
-        "min_rolle_for_person": np.concatenate(mine),
+        "relatert_person_id": person_id[np.concatenate(related)[order]],
+        "relatert_persons_rolle": np.concatenate(role)[order],
+        "min_rolle_for_person": np.concatenate(mine)[order],
         "gyldig_fra": days.astype("datetime64[D]"),
         "ajourholdstidspunkt": _seconds(np.maximum(days, _REGISTER_START), rng),
         "opphoerstidspunkt": None,
@@ -965,9 +1010,37 @@ class _People:
     age: IntArray
     female: BoolArray
     birth: IntArray
-    unit: IntArray
+    unit: IntArray  # the unit sampled (a household lives in its head's)
+    area: IntArray  # the matching area of the unit (``_matching_areas``)
     ident: npt.NDArray[np.str_]
     person_id: IntArray
+
+
+_MIN_MATCHING_AREA: Final = 3_000  # people; smaller units find partners with their neighbours
+
+
+def _matching_areas(chunk: _Chunk) -> IntArray:
+    """Per unit of the chunk: the area its people find partners, parents and children in.
+
+    A unit of a few hundred people (a small municipality, or any municipality of a small
+    population) has too few of each age and sex for couples and families to form within it,
+    and too many would end up living alone. Such units are pooled with the units next to
+    them in the chunk (neighbouring municipalities, in kommunenummer order) until an area
+    has at least ``_MIN_MATCHING_AREA`` people; a household still lives in its head's unit.
+    At full scale only the smallest municipalities are pooled.
+    """
+    sizes = np.array([int(u.counts.sum()) for u in chunk.units], dtype=np.int64)
+    area = np.empty(sizes.size, dtype=np.int64)
+    current = filled = 0
+    for number, size in enumerate(sizes.tolist()):
+        if filled >= _MIN_MATCHING_AREA:
+            current, filled = current + 1, 0
+        area[number] = current
+        filled += size
+    # A last area that came out small joins the one before it.
+    if current > 0 and filled < _MIN_MATCHING_AREA:
+        area[area == current] = current - 1
+    return area
 
 
 def _people(chunk: _Chunk, context: _Context, rng: np.random.Generator) -> _People:
@@ -975,8 +1048,9 @@ def _people(chunk: _Chunk, context: _Context, rng: np.random.Generator) -> _Peop
     stop = chunk.first + chunk.persons
     birth = context.birth[chunk.first : stop].astype(np.int64)
     ident = context.idents[chunk.first : stop]
+    area = _matching_areas(chunk)[unit]
     hh = form_households(
-        unit=unit, age=age, female=female, birth=birth, reference_day=context.reference_day, rng=rng
+        unit=area, age=age, female=female, birth=birth, reference_day=context.reference_day, rng=rng
     )
     order = _household_order(hh, age)
     person_id = chunk.first + 1 + np.arange(chunk.persons, dtype=np.int64)
@@ -986,6 +1060,7 @@ def _people(chunk: _Chunk, context: _Context, rng: np.random.Generator) -> _Peop
         female=female[order],
         birth=birth[order],
         unit=unit[order],
+        area=area[order],
         ident=ident[order].astype("U11"),
         person_id=person_id,
     )
@@ -1021,12 +1096,22 @@ def _chunk_tables(chunk: _Chunk, context: _Context) -> tuple[_Tables, _People]:
     kommune_of_unit = np.array([u.kommune for u in chunk.units], dtype=np.int64)
     kommune = kommune_of_unit[p.unit]
     origins = _origins(rng, hh, p.age, p.birth, kommune, ref)
+    hh = link_adult_children(
+        hh,
+        unit=p.area,
+        age=p.age,
+        female=p.female,
+        birth=p.birth,
+        born_in_norway=origins.foedeland == "NOR",
+        arrival=origins.innflyttingsdato,
+        rng=rng,
+    )
     fornavn, mellomnavn, etternavn = _names(rng, hh, origins.statsborgerskap, p.female)
     protection = _protection(rng, hh.count)[hh.household]
     address_rows, household_row, household_flat = _addresses(rng, hh, chunk, p.unit, context)
     row = household_row[hh.household]
 
-    partner_id = np.ma.MaskedArray(p.person_id[np.maximum(hh.partner, 0)], mask=~hh.married)
+    spouse_id = np.ma.MaskedArray(p.person_id[np.maximum(hh.spouse, 0)], mask=~hh.married)
     flyttedato = _move_in_days(rng, p, origins, ref)
     # Registered at birth (from the register's start in 1964) or on arrival.
     arrived = origins.innflyttingsdato != NO_DAY
@@ -1054,7 +1139,7 @@ def _chunk_tables(chunk: _Chunk, context: _Context) -> tuple[_Tables, _People]:
         "doedsdato": None,
         "sivilstand": _objects(SIVILSTAND)[hh.sivilstand],
         "sivilstandsdato": hh.sivilstandsdato.astype("datetime64[D]"),
-        "sivilstand_relatert_id": partner_id,
+        "sivilstand_relatert_id": spouse_id,
         "foreldreansvar": _objects(FORELDREANSVAR)[hh.foreldreansvar],
         "adressebeskyttelse": _PROTECTION.astype(object)[protection],
         "adresse_id": address_rows["id"][row],
@@ -1079,11 +1164,11 @@ def _chunk_tables(chunk: _Chunk, context: _Context) -> tuple[_Tables, _People]:
         "versjon": 1,
     }
     fylke = np.array([n[:2] for n in _kommune_numbers().tolist()], dtype=object)[kommune]
-    foreign = origins.statsborgerskap != "NOR"
+    foreign = origins.foreign_citizen
     names_ = (fornavn, etternavn)
     krr = _krr(rng, np.flatnonzero(p.age >= 15), p, names_, fylke, foreign, context)
     relations = _relations(hh, p.person_id, p.birth, rng, context)
-    return _Tables(address_rows, persons, relations, krr), p
+    return _Tables(address_rows, persons, relations, krr), replace(p, hh=hh)
 
 
 # ------------------------------------------------------------------------------- the load
