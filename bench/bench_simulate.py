@@ -14,7 +14,15 @@ with; ``--rate-multiplier`` multiplies every rate (births, deaths, moves ...) so
 simulated day has as many operations as a population that many times larger would have,
 while the registry being sampled and written keeps its 200 000 people.
 
-Figures go to ``bench/results/simulate.json`` (``--output``) with the machine and command.
+Moves (about three quarters of the operations) are registered a batch of households at a
+time (``register_moves``: one row-locking select, one history insert and one versioned
+update statement per batch, every move still checked by the registry's rules and written
+with its history and event); the batch size is recorded as ``move_batch_people``. Other
+kinds are one operation in one savepoint each.
+
+Figures go to ``bench/results/simulate.json`` (``--output``) with the machine and command;
+the load average before and after the run is recorded, since other work on the machine
+slows a run down.
 """
 
 from __future__ import annotations
@@ -38,6 +46,7 @@ from felles.kernel import migrate
 from felles.kernel.db import Database
 from felles.kernel.events import last_seq
 from felles.kernel.progress import make_progress
+from felles.synth import simulator
 from felles.synth.population import generate_population
 from felles.synth.simulator import SimulationReport, simulate
 
@@ -182,10 +191,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     _analyze(database)
 
     before = _outbox_rows(database)
+    load_before = round(os.getloadavg()[0], 2)
     report = _simulate(args, database)
     outbox_rows = _outbox_rows(database) - before
     result = _result(args, report, generation_seconds, added, outbox_rows)
     result["machine"] = _machine(database)
+    result["machine"]["load_average_1min_at_start"] = load_before
     database.dispose()
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
@@ -219,6 +230,12 @@ def _result(
         ),
         "population_generation_seconds": round(generation_seconds, 2),
         "indexes_added_for_the_benchmark": added_indexes,
+        "move_batch_people": simulator._MOVE_BATCH,
+        "milliseconds_per_operation_by_kind": {
+            kind: round(1000 * seconds / report.operations[kind], 2)
+            for kind, seconds in report.seconds_by_kind.items()
+            if report.operations[kind]
+        },
         "analyzed_after_generation": True,
         "operations": report.total_operations,
         "operations_per_second": round(report.operations_per_second, 1),

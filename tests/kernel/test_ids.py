@@ -36,6 +36,7 @@ from felles.kernel.ids import (
     parse_organisasjonsnummer,
     parse_person_identifier,
     synthetic_fnr,
+    synthetic_fnrs_lazily,
 )
 
 SEXES = ("kvinne", "mann")
@@ -630,3 +631,24 @@ def test_json_schema_examples_are_synthetic_and_valid() -> None:
         else:
             Payload.model_validate({**VALID, name: example})
             assert parse_person_identifier(example, allow_real=False).is_synthetic
+
+
+@pytest.mark.parametrize("d_number", [False, True])
+@pytest.mark.parametrize("sex", ["kvinne", "mann"])
+def test_synthetic_fnrs_lazily_gives_every_valid_number_once(sex: str, d_number: bool) -> None:
+    day = dt.date(2025, 3, 14)
+    every = {
+        n
+        for i in individnummer_candidates(day.year, sex)
+        if (n := synthetic_fnr(day, i, d_number=d_number)) is not None
+    }
+    in_order = list(synthetic_fnrs_lazily(day, sex, d_number=d_number))
+    assert in_order[0] == next_synthetic_fnr(day, sex, (), d_number=d_number)
+    assert len(in_order) == len(every) and set(in_order) == every
+    shuffled = list(synthetic_fnrs_lazily(day, sex, d_number=d_number, rng=random.Random(3)))
+    assert set(shuffled) == every and shuffled != in_order
+    again = synthetic_fnrs_lazily(day, sex, d_number=d_number, rng=random.Random(3))
+    assert next(again) == shuffled[0]
+    for number in shuffled[:20]:
+        parsed = parse_person_identifier(number)
+        assert (parsed.birth_date, parsed.sex, parsed.is_synthetic) == (day, sex, True)

@@ -331,20 +331,20 @@ def test_a_refused_operation_costs_nothing_else(
     database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _populate(database)
-    real_move: Callable[..., Any] = operations.register_move
+    real_moves: Callable[..., Any] = operations.register_moves
     calls = Counter[str]()
     refused: set[str] = set()
 
     def sometimes_refused(uow: Any, **kwargs: Any) -> Any:
-        # The move is written first, then refused: the savepoint must undo it.
-        moved = real_move(uow, **kwargs)
+        # The moves are written first, then refused: the savepoint must undo them.
+        moved = real_moves(uow, **kwargs)
         calls["move"] += 1
         if calls["move"] % 3 == 0:
-            refused.add(kwargs["ident"])
+            refused.update(move.ident for move in kwargs["moves"])
             raise Conflict("refused by the test")
         return moved
 
-    monkeypatch.setattr(operations, "register_move", sometimes_refused)
+    monkeypatch.setattr(operations, "register_moves", sometimes_refused)
     run = _run(database, days=5)
     assert run.report.refusals["move"] > 0
     assert run.report.events_written == len(run.events)

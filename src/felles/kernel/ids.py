@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable, Container
+from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Annotated, Any, ClassVar, Final, Literal, NamedTuple, Self
@@ -56,6 +56,7 @@ __all__ = [
     "parse_organisasjonsnummer",
     "parse_person_identifier",
     "synthetic_fnr",
+    "synthetic_fnrs_lazily",
 ]
 
 IdentifierKind = Literal[
@@ -614,6 +615,44 @@ def next_synthetic_fnr(
         f"no free synthetic {label} for {day.isoformat()} and {sex}: "
         f"all {len(numbers)} valid numbers are in use"
     )
+
+
+def _fnr_check_digits_of(first9: str) -> str | None:
+    """The two check digits of a 9-digit prefix, or None when one would be 10 (stdnum's)."""
+    digits = [ord(ch) - 48 for ch in first9]
+    weights_1, weights_2 = (3, 7, 6, 1, 8, 9, 4, 5, 2), (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
+    check_1 = (11 - sum(w * d for w, d in zip(weights_1, digits, strict=True)) % 11) % 11
+    if check_1 == _NO_CHECK_DIGIT:
+        return None
+    digits.append(check_1)
+    check_2 = (11 - sum(w * d for w, d in zip(weights_2, digits, strict=True)) % 11) % 11
+    if check_2 == _NO_CHECK_DIGIT:
+        return None
+    return f"{check_1}{check_2}"
+
+
+def synthetic_fnrs_lazily(
+    birth_date: dt.date,
+    sex: str,
+    *,
+    d_number: bool = False,
+    rng: random.Random | None = None,
+) -> Iterator[str]:
+    """Every valid synthetic number for the date and sex, computed only as far as it is read.
+
+    In issue order, or with ``rng`` in random order (a Fisher–Yates shuffle done step by
+    step): a caller that needs one free number computes a few check digits, not ~250.
+    """
+    _check_sex(sex)
+    pool = list(individnummer_candidates(birth_date.year, sex))
+    for index in range(len(pool)):
+        if rng is not None:
+            other = rng.randrange(index, len(pool))
+            pool[index], pool[other] = pool[other], pool[index]
+        first9 = _synthetic_first9(birth_date, pool[index], d_number)
+        checks = _fnr_check_digits_of(first9)
+        if checks is not None:
+            yield first9 + checks
 
 
 # --------------------------------------------------------------------------------------------

@@ -14,17 +14,22 @@ needs no age statistics of the simulated population and costs a few extra probes
 only deaths first choose between under and over 60 by Norway's age structure, because the
 hazard spans two orders of magnitude.
 
-Moves are of whole households (everyone at the same address and dwelling, one
-``register_move`` each, in one savepoint) to a random existing address: in the same
-municipality with the share of moves within municipalities in ``national_rates()`` (about
-65 %, SSB's 2008 ratio), else in a municipality weighted by population.
+Moves are of whole households (everyone at the same address and dwelling) to a random
+existing address: in the same municipality with the share of moves within municipalities in
+``national_rates()`` (about 65 %, SSB's 2008 ratio), else in a municipality weighted by
+population. A day's moves happen in batches of about ``_MOVE_BATCH`` people spread over the
+day: one ``register_moves`` per batch (every move checked by the registry's rules, with its
+history and event), each household a group that moves together or not at all.
 
 A picked person can turn out unsuitable (married the same day, their spouse just died ...).
-The operation then refuses with a kernel ``Problem``; it ran inside ``uow.savepoint()``, so
-the refusal undoes only itself. The simulator counts it and tries another pick, a bounded
-number of times. Operations are committed in batches (one ``UnitOfWork`` per
-``batch_size`` operations): the outbox serialises commits with an advisory lock, so
-committing each operation alone would make throughput a matter of commit latency.
+The operation then refuses with a kernel ``Problem``. Operations of the other kinds run up
+to ``_GROUP_SIZE`` at a time in one ``uow.savepoint()`` (refusals are rare, and a savepoint
+per operation costs two statements); a refusal undoes the group, which is then run again
+with a savepoint per operation, so a refusal undoes only itself. The simulator counts it
+and tries another pick, a bounded number of times. Operations are committed in batches
+(one ``UnitOfWork`` per ``batch_size`` operations, give or take a group): the outbox
+serialises commits with an advisory lock, so committing each operation alone would make
+throughput a matter of commit latency.
 
 The process clock is a ``SimulatedClock`` while the simulation runs: each day's events are
 spread over that day, so their ``time`` (and registration metadata) are in simulated time.
@@ -40,7 +45,7 @@ import random
 import time as wallclock
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
@@ -69,6 +74,10 @@ KINDS: Final = ("birth", "death", "immigration", "emigration", "marriage", "divo
 MAX_ATTEMPTS: Final = 8
 # Candidates taken from the sampler at a time: one statement of probes per refill.
 _POOL_REFILL: Final = 64
+# Operations of the other kinds run in one savepoint at a time (see ``_run_group``).
+_GROUP_SIZE: Final = 32
+# People moved by one ``register_moves`` (a batch of households).
+_MOVE_BATCH: Final = 250
 # Acceptance sampling gives up after this many rejected candidates for one pick.
 _MAX_REJECTIONS: Final = 4_000
 
@@ -438,6 +447,7 @@ class _Run:
         self.pools: dict[str, _Pool] = {}
         self.residents = 0
         self.moved_ahead = 0  # people moved beyond the previous days' draws
+        self.household_size = 3.0  # people per moving household, a running average
         self.address_ranges: dict[str, adresser.IdRange] = {}
         self.destinations: _Weighted | None = None
 
@@ -719,33 +729,105 @@ def _pick_divorce(run: _Run) -> Apply | None:
     return apply
 
 
-def _pick_move(run: _Run) -> Apply | None:
-    person = run.pools["anyone"].take()
-    if person is None:
-        return None
-    members = sampling.household(run.session, person=person)
-    if any(m.id in run.touched for m in members):
-        return None
-    stays = run.rng.random() < run.rates.within_share
-    dwelling = _random_dwelling(run, kommunenummer=person.kommunenummer if stays else None)
-    if dwelling is None or dwelling.key == (person.adresse_id, person.bruksenhetsnummer):
-        return None
+@dataclass(frozen=True, slots=True)
+class _HouseholdMove:
+    members: list[Candidate]
+    dwelling: _Dwelling
 
-    def apply() -> int:
-        # One savepoint for the household: it moves together or not at all.
-        for member in members:
-            operations.register_move(
-                run.uow,
-                ident=member.ident,
-                adresse_id=dwelling.adresse.id,
-                flyttedato=run.day,
-                bruksenhetsnummer=dwelling.bruksenhetsnummer,
-            )
+
+def _pick_households(run: _Run, people: int) -> list[_HouseholdMove]:
+    """Households of about ``people`` people in all, each with a dwelling to move to.
+
+    Random residents are drawn, their households read in one statement and their new
+    dwellings in one more; a household with someone touched today is left out.
+    """
+    wanted = max(1, round(people / run.household_size)) + 2
+    drawn = [c for c in (run.pools["anyone"].take() for _ in range(wanted)) if c is not None]
+    chosen: list[tuple[Candidate, list[Candidate]]] = []
+    count = 0
+    for person, members in zip(drawn, sampling.households(run.session, people=drawn), strict=True):
+        if count >= people or any(m.id in run.touched for m in members):
+            continue
         run.touched.update(m.id for m in members)
-        run.report.households_moved += 1
-        return len(members)
+        chosen.append((person, members))
+        count += len(members)
+    dwellings = _random_dwellings(
+        run,
+        [
+            person.kommunenummer if run.rng.random() < run.rates.within_share else None
+            for person, _ in chosen
+        ],
+    )
+    moves: list[_HouseholdMove] = []
+    for (person, members), dwelling in zip(chosen, dwellings, strict=True):
+        if dwelling is None or dwelling.key == (person.adresse_id, person.bruksenhetsnummer):
+            continue
+        moves.append(_HouseholdMove(members, dwelling))
+    return moves
 
-    return apply
+
+def _move_households(run: _Run, people: int) -> int:
+    """Move households of about ``people`` people, one ``register_moves`` per try.
+
+    Each household is one group: it moves together or not at all. A refusal of the whole
+    call (a ``Problem``) is undone by its savepoint; households that could not be found or
+    moved are made up for by further tries, a bounded number of them.
+    """
+    moved = 0
+    for _ in range(MAX_ATTEMPTS):
+        if moved >= people:
+            return moved
+        households = _pick_households(run, people - moved)
+        if not households:
+            continue
+        moves = [
+            operations.Move(
+                ident=member.ident,
+                adresse_id=household.dwelling.adresse.id,
+                flyttedato=run.day,
+                bruksenhetsnummer=household.dwelling.bruksenhetsnummer,
+                group=number,
+            )
+            for number, household in enumerate(households)
+            for member in household.members
+        ]
+        try:
+            with run.uow.savepoint():
+                outcome = operations.register_moves(run.uow, moves=moves)
+        except Problem:
+            run.report.refusals["move"] += 1
+            continue
+        done = sum(1 for result in outcome if not isinstance(result, Problem))
+        refused = {m.group for m, r in zip(moves, outcome, strict=True) if isinstance(r, Problem)}
+        run.report.refusals["move"] += len(refused)
+        run.report.households_moved += len(households) - len(refused)
+        run.report.operations["move"] += done
+        run.report.done["move"] += done
+        run.household_size = 0.9 * run.household_size + 0.1 * (len(moves) / len(households))
+        moved += done
+    if moved < people:
+        run.report.given_up["move"] += 1
+    return moved
+
+
+def _random_dwellings(run: _Run, kommuner: list[str | None]) -> list[_Dwelling | None]:
+    """A random dwelling per entry: in that municipality, or in a weighted one for None."""
+    wanted: list[tuple[str, adresser.IdRange]] = []
+    for kommunenummer in kommuner:
+        if kommunenummer is None or kommunenummer not in run.address_ranges:
+            if run.destinations is None:
+                return [None] * len(kommuner)
+            kommunenummer = run.destinations.pick(run.rng)
+        wanted.append((kommunenummer, run.address_ranges[kommunenummer]))
+    found = adresser.random_addresses_in(run.session, wanted=wanted, rng=run.rng)
+    dwellings: list[_Dwelling | None] = []
+    for adresse in found:
+        if adresse is None:
+            dwellings.append(None)
+            continue
+        units = adresser.bruksenhetsnumre(antall_bruksenheter=adresse.antall_bruksenheter)
+        dwellings.append(_Dwelling(adresse, run.rng.choice(units) if units else None))
+    return dwellings
 
 
 def _random_dwelling(run: _Run, *, kommunenummer: str | None) -> _Dwelling | None:
@@ -755,21 +837,7 @@ def _random_dwelling(run: _Run, *, kommunenummer: str | None) -> _Dwelling | Non
     population are occupied, so looking for an empty one costs queries and rarely succeeds
     (moving in with someone happens too).
     """
-    if kommunenummer is None or kommunenummer not in run.address_ranges:
-        if run.destinations is None:
-            return None
-        kommunenummer = run.destinations.pick(run.rng)
-    found = adresser.random_addresses(
-        run.session,
-        kommunenummer=kommunenummer,
-        n=1,
-        rng=run.rng,
-        id_range=run.address_ranges[kommunenummer],
-    )
-    if not found:
-        return None
-    units = adresser.bruksenhetsnumre(antall_bruksenheter=found[0].antall_bruksenheter)
-    return _Dwelling(found[0], run.rng.choice(units) if units else None)
+    return _random_dwellings(run, [kommunenummer])[0]
 
 
 _PICKS: Final[dict[str, Callable[[_Run], Apply | None]]] = {
@@ -779,20 +847,29 @@ _PICKS: Final[dict[str, Callable[[_Run], Apply | None]]] = {
     "emigration": _pick_emigration,
     "marriage": _pick_marriage,
     "divorce": _pick_divorce,
-    "move": _pick_move,
 }
 
 
-def _attempt(run: _Run, kind: str) -> int:
-    """Make one event of ``kind`` happen; returns the operations it took (0 if given up)."""
+def _attempt(run: _Run, kind: str, *, guarded: bool = True) -> int:
+    """Make one event of ``kind`` happen; returns the operations it took (0 if given up).
+
+    ``guarded``: each operation in its own savepoint, a refusal is counted and another pick
+    tried. Unguarded (inside a group's savepoint, see ``_run_group``) a refusal raises
+    ``_GroupRefusedError`` so that the whole group is undone and run guarded again.
+    """
     for _ in range(MAX_ATTEMPTS):
         apply = _PICKS[kind](run)
         if apply is None:
             continue
         try:
-            with run.uow.savepoint():
+            if guarded:
+                with run.uow.savepoint():
+                    done = apply()
+            else:
                 done = apply()
         except Problem:
+            if not guarded:
+                raise _GroupRefusedError from None
             run.report.refusals[kind] += 1
             continue
         run.report.operations[kind] += done
@@ -800,6 +877,63 @@ def _attempt(run: _Run, kind: str) -> int:
         return done
     run.report.given_up[kind] += 1
     return 0
+
+
+class _GroupRefusedError(Exception):
+    """An operation of a group was refused: the group's savepoint must be rolled back."""
+
+
+@dataclass(frozen=True, slots=True)
+class _RunState:
+    """What a group of operations changes in the run besides the database (to undo it)."""
+
+    touched: set[int]
+    residents: int
+    counters: tuple[Counter[str], ...]
+
+    @classmethod
+    def of(cls, run: _Run) -> _RunState:
+        report = run.report
+        counters = (report.done, report.operations, report.refusals, report.given_up)
+        return cls(set(run.touched), run.residents, tuple(Counter(c) for c in counters))
+
+    def restore(self, run: _Run) -> None:
+        run.touched = set(self.touched)
+        run.residents = self.residents
+        report = run.report
+        report.done, report.operations, report.refusals, report.given_up = (
+            Counter(c) for c in self.counters
+        )
+
+
+def _run_group(
+    run: _Run, clock: SimulatedClock, entries: list[tuple[int, str]], at: Callable[[int], datetime]
+) -> int:
+    """Operations of other kinds than moves, several in one savepoint; returns their count.
+
+    Refusals are rare (the picks avoid them), so a group is first run in one savepoint
+    instead of one per operation, saving two statements per operation. When an operation
+    of the group is refused, the savepoint undoes the whole group, its effects on the run
+    are restored, and the group is run again with a savepoint per operation as usual.
+    """
+    state = _RunState.of(run)
+    total = 0
+    for guarded in (False, True):
+        total = 0
+        try:
+            with run.uow.savepoint() if not guarded else nullcontext():
+                for index, kind in entries:
+                    # Events are spread over the day, so their times order like the
+                    # registrations (a group run again goes on from where the clock is).
+                    clock.set(max(at(index), clock.now()))
+                    began = wallclock.perf_counter()
+                    total += _attempt(run, kind, guarded=guarded)
+                    spent = run.report.seconds_by_kind
+                    spent[kind] = spent.get(kind, 0.0) + wallclock.perf_counter() - began
+            return total
+        except _GroupRefusedError:
+            state.restore(run)
+    return total
 
 
 # ---------------------------------------------------------------------------------- a day
@@ -815,27 +949,61 @@ def _day_plan(run: _Run, day: date) -> list[str]:
     return plan
 
 
+def _move_slots(plan: list[str], people: int) -> dict[int, int]:
+    """Where in the plan the day's moves happen: {plan index: people to move there}.
+
+    Households move in batches of about ``_MOVE_BATCH`` people (one ``register_moves``
+    each), at move entries spread evenly over the day's plan.
+    """
+    entries = [index for index, kind in enumerate(plan) if kind == "move"]
+    if people <= 0 or not entries:
+        return {}
+    batches = min(len(entries), math.ceil(people / _MOVE_BATCH))
+    slots: dict[int, int] = {}
+    for batch in range(batches):
+        share = people * (batch + 1) // batches - people * batch // batches
+        slots[entries[batch * len(entries) // batches]] = share
+    return slots
+
+
 def _simulate_day(run: _Run, clock: SimulatedClock, day: date) -> None:
     run.start_day(day)
     plan = _day_plan(run, day)
     midnight = datetime.combine(day, time(0), tzinfo=UTC)
     step = timedelta(days=1) / (len(plan) + 1)
+
+    def at(index: int) -> datetime:
+        return midnight + step * (index + 1)
+
     clock.set(midnight)
-    people_to_move = plan.count("move")
     # A household move of several people can overshoot a day's moves: carry it over.
-    moved = run.moved_ahead
+    people_to_move = max(0, plan.count("move") - run.moved_ahead)
+    slots = _move_slots(plan, people_to_move)
+    moved = scheduled = 0
+    group: list[tuple[int, str]] = []
     for index, kind in enumerate(plan):
-        if kind == "move" and moved >= people_to_move:
-            continue  # the households moved so far already cover the day's moves
-        # Events are spread over the day, so their times order like the registrations.
-        clock.set(midnight + step * (index + 1))
+        if kind != "move":
+            group.append((index, kind))
+            if len(group) >= _GROUP_SIZE:
+                run.committed(_run_group(run, clock, group, at))
+                group = []
+            continue
+        # The day's moves happen in batches at a few of its move entries.
+        scheduled += slots.get(index, 0)
+        if index not in slots or scheduled <= moved:
+            continue
+        if group:
+            run.committed(_run_group(run, clock, group, at))
+            group = []
+        clock.set(at(index))
         began = wallclock.perf_counter()
-        done = _attempt(run, kind)
+        done = _move_households(run, scheduled - moved)
         spent = run.report.seconds_by_kind
         spent[kind] = spent.get(kind, 0.0) + wallclock.perf_counter() - began
-        if kind == "move":
-            moved += max(done, 1)  # a move given up still uses its slot
+        moved += done
         run.committed(done)
+    if group:
+        run.committed(_run_group(run, clock, group, at))
     run.moved_ahead = max(0, moved - people_to_move)
 
 

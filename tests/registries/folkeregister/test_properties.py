@@ -159,9 +159,14 @@ def _assert_sivilstand_is_symmetric(frg: Register) -> None:
             assert spouse is not None and spouse.doedsdato is None
             assert spouse.sivilstand in MARRIED and spouse.sivilstand_relatert_id == person.id
         if person.sivilstand in MARRIED and person.doedsdato is not None:
-            # The deceased keeps "gift"; the survivor is widowed (or died married too).
-            assert spouse is not None and spouse.sivilstand_relatert_id == person.id
-            assert spouse.sivilstand in MARRIED | WIDOWED
+            # The deceased keeps "gift"; the survivor is widowed (or died married too),
+            # unless the survivor has since married again.
+            assert spouse is not None
+            if spouse.sivilstand_relatert_id == person.id:
+                assert spouse.sivilstand in MARRIED | WIDOWED
+            else:
+                assert spouse.sivilstandsdato is not None
+                assert spouse.sivilstandsdato >= person.doedsdato
         if person.sivilstand in WIDOWED:
             assert spouse is not None and spouse.doedsdato is not None
 

@@ -332,17 +332,15 @@ def id_ranges_by_kommune(session: Session) -> dict[str, IdRange]:
     return {k: IdRange(first=lo, last=hi) for k, lo, hi in session.execute(query)}
 
 
-def _first_at_or_after(session: Session, *, kommunenummer: str, adresse_id: int) -> Vegadresse:
-    query = (
-        select(Vegadresse)
-        .where(Vegadresse.kommunenummer == kommunenummer, Vegadresse.id >= adresse_id)
-        .order_by(Vegadresse.id)
-        .limit(1)
+def _first_at_or_after(
+    session: Session, *, kommunenummer: str, adresse_id: int, last: int | None = None
+) -> Vegadresse | None:
+    query = select(Vegadresse).where(
+        Vegadresse.kommunenummer == kommunenummer, Vegadresse.id >= adresse_id
     )
-    found = session.scalars(query).first()
-    if found is None:  # cannot happen while adresse_id <= the range's last id
-        raise LookupError(f"no address at or after id {adresse_id} in {kommunenummer}")
-    return found
+    if last is not None:
+        query = query.where(Vegadresse.id <= last)
+    return session.scalars(query.order_by(Vegadresse.id).limit(1)).first()
 
 
 def random_addresses(
@@ -356,20 +354,40 @@ def random_addresses(
     """``n`` existing addresses in the municipality picked at random (with replacement).
 
     Draws an id uniformly from the municipality's id range and takes the first address at or
-    after it: one indexed lookup per pick, never ``ORDER BY random()``. The pick is uniform
-    when the municipality's ids are contiguous (as the population generator assigns them);
-    an address after a gap in the ids is proportionally more likely. Pass ``id_range`` (from
-    ``id_ranges_by_kommune``) to skip the range query. Empty list when there are no addresses.
+    after it, never ``ORDER BY random()``. The pick is uniform when the municipality's ids
+    are contiguous (as the population generator assigns them); an address after a gap in
+    the ids is proportionally more likely. Pass ``id_range`` (from ``id_ranges_by_kommune``)
+    to skip the range query. Empty list when there are no addresses. One statement for all
+    picks (see ``random_addresses_in``).
     """
     bounds = id_range or id_range_in_kommune(session, kommunenummer=kommunenummer)
     if bounds is None or n <= 0:
         return []
-    return [
-        _first_at_or_after(
-            session, kommunenummer=kommunenummer, adresse_id=rng.randint(bounds.first, bounds.last)
-        )
-        for _ in range(n)
-    ]
+    picked = random_addresses_in(session, wanted=[(kommunenummer, bounds)] * n, rng=rng)
+    return [adresse for adresse in picked if adresse is not None]
+
+
+def random_addresses_in(
+    session: Session, *, wanted: Sequence[tuple[str, IdRange]], rng: random.Random
+) -> list[Vegadresse | None]:
+    """One random address per (kommunenummer, id range) of ``wanted``, in that order.
+
+    The ids are drawn first and fetched in one statement; a drawn id that is not an address
+    of its municipality (a gap in the ids) falls back to the first address after it, one
+    indexed lookup each, so the picks are those of ``random_addresses``. None where the
+    range holds no address of the municipality.
+    """
+    drawn = [rng.randint(bounds.first, bounds.last) for _, bounds in wanted]
+    found = addresses_by_ids(session, ids=sorted(set(drawn)))
+    picked: list[Vegadresse | None] = []
+    for (kommunenummer, bounds), adresse_id in zip(wanted, drawn, strict=True):
+        adresse = found.get(adresse_id)
+        if adresse is None or adresse.kommunenummer != kommunenummer:
+            adresse = _first_at_or_after(
+                session, kommunenummer=kommunenummer, adresse_id=adresse_id, last=bounds.last
+            )
+        picked.append(adresse)
+    return picked
 
 
 def addresses_by_ids(session: Session, *, ids: Sequence[int]) -> dict[int, Vegadresse]:

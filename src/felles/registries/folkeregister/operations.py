@@ -18,23 +18,28 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Hashable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Final
+from itertools import islice
+from typing import TYPE_CHECKING, Any, Final, cast
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import CursorResult, Table, and_, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from felles.kernel.clock import get_clock
-from felles.kernel.errors import Conflict, InvalidInput, NotFound
+from felles.kernel.errors import Conflict, InvalidInput, NotFound, Problem
 from felles.kernel.ids import (
-    CapacityExhaustedError,
     InvalidIdentifier,
-    next_synthetic_fnr,
     parse_person_identifier,
+    synthetic_fnrs_lazily,
 )
-from felles.registries.adresser.queries import get_vegadresse
+from felles.registries.adresser.model import Vegadresse
+from felles.registries.adresser.queries import addresses_by_ids, get_vegadresse
 from felles.registries.folkeregister import events as ev
+from felles.registries.folkeregister import sampling
 from felles.registries.folkeregister.document import (
     DEFAULT_KILDE,
     PARENT_ROLES,
@@ -55,12 +60,10 @@ from felles.registries.folkeregister.model import (
 from felles.registries.folkeregister.queries import (
     MARRIED,
     current_relation_exists,
-    used_idents_for_date,
 )
 
 if TYPE_CHECKING:
     from felles.kernel.db import UnitOfWork
-    from felles.registries.adresser.model import Vegadresse
 
 KJOENN: Final = frozenset({"kvinne", "mann"})
 GRADERINGER: Final = ("ugradert", "klientadresse", "fortrolig", "strengtFortrolig")
@@ -151,22 +154,51 @@ def _check_not_before(day: date, earliest: date | None, *, field: str, what: str
 # ------------------------------------------------------------------------------------------
 
 
-def _select_for_update(session: Session, ident: str) -> Person | None:
-    query = select(Person).where(Person.ident == ident).with_for_update()
-    person = session.scalar(query)
-    if person is not None:
-        return person
-    former = session.get(TidligereIdent, ident)
-    if former is None:
-        return None
-    return session.scalar(select(Person).where(Person.id == former.person_id).with_for_update())
+def _lock_people(session: Session, idents: Collection[str]) -> dict[str, Person]:
+    """The people with these idents (current or former), row-locked in ident order.
+
+    One statement for the current idents; former idents (a D-nummer replaced by a
+    fødselsnummer) cost one more lookup. ``populate_existing`` refreshes rows already in
+    the session from the locked row, so a check never sees a value a savepoint undid.
+    """
+    if not idents:
+        return {}
+    wanted = sorted(idents)
+    query = (
+        select(Person)
+        .where(Person.ident.in_(wanted))
+        .order_by(Person.ident)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    found = {person.ident: person for person in session.scalars(query)}
+    missing = [ident for ident in wanted if ident not in found]
+    if missing:
+        former = session.execute(
+            select(TidligereIdent.ident, TidligereIdent.person_id).where(
+                TidligereIdent.ident.in_(missing)
+            )
+        ).all()
+        if former:
+            by_id = {row.person_id: row.ident for row in former}
+            query = (
+                select(Person)
+                .where(Person.id.in_(list(by_id)))
+                .order_by(Person.ident)
+                .with_for_update()
+                .execution_options(populate_existing=True)
+            )
+            for person in session.scalars(query):
+                found[by_id[person.id]] = person
+    return found
 
 
 def _load_people(session: Session, wanted: Mapping[str, str]) -> dict[str, Person]:
     """People by role ({role: ident}), locked in ident order; NotFound names the role."""
+    people = _lock_people(session, set(wanted.values()))
     found: dict[str, Person] = {}
     for role, ident in sorted(wanted.items(), key=lambda item: item[1]):
-        person = _select_for_update(session, ident)
+        person = people.get(ident)
         if person is None:
             raise NotFound(f"{role}: no person is registered with this identifikasjonsnummer")
         found[role] = person
@@ -214,24 +246,47 @@ def _idents_of(session: Session, *person_ids: int | None) -> dict[int, str]:
     return {row.id: row.ident for row in rows}
 
 
-def _archive(session: Session, person: Person, element: str, *, now: datetime) -> None:
-    """Move the current version(s) of ``element`` to frg_historikk."""
-    idents = _idents_of(session, person.sivilstand_relatert_id) if element == "sivilstand" else {}
+def _history_rows(
+    person: Person, element: str, *, now: datetime, idents: Mapping[int, str]
+) -> list[dict[str, Any]]:
+    """frg_historikk rows for the current version(s) of ``element`` (not yet written)."""
     meta = current_metadata(person, element)
     gyldighet = meta.gyldighetstidspunkt
-    for content in current_content(person, element, idents=idents):
-        session.add(
-            Historikk(
-                person_id=person.id,
-                element=element,
-                data=content,
-                gyldighetstidspunkt=_instant(gyldighet) if gyldighet else None,
-                ajourholdstidspunkt=_instant(meta.ajourholdstidspunkt),
-                opphoerstidspunkt=now,
-                kilde=meta.kilde,
-                aarsak=meta.aarsak,
-            )
-        )
+    return [
+        {
+            "person_id": person.id,
+            "element": element,
+            "data": content,
+            "gyldighetstidspunkt": _instant(gyldighet) if gyldighet else None,
+            "ajourholdstidspunkt": _instant(meta.ajourholdstidspunkt),
+            "opphoerstidspunkt": now,
+            "kilde": meta.kilde,
+            "aarsak": meta.aarsak,
+        }
+        for content in current_content(person, element, idents=idents)
+    ]
+
+
+def _archive(
+    session: Session,
+    person: Person,
+    element: str,
+    *,
+    now: datetime,
+    spouse: Person | None = None,
+) -> None:
+    """Move the current version(s) of ``element`` to frg_historikk.
+
+    For ``sivilstand`` pass the current spouse when it is loaded already (saves a query).
+    """
+    idents: dict[int, str] = {}
+    if element == "sivilstand" and person.sivilstand_relatert_id is not None:
+        if spouse is not None and spouse.id == person.sivilstand_relatert_id:
+            idents = {spouse.id: spouse.ident}
+        else:
+            idents = _idents_of(session, person.sivilstand_relatert_id)
+    for row in _history_rows(person, element, now=now, idents=idents):
+        session.add(Historikk(**row))
 
 
 def _record(
@@ -299,7 +354,7 @@ def _set_sivilstand(
     kilde: str,
     aarsak: str,
 ) -> None:
-    _archive(session, person, "sivilstand", now=now)
+    _archive(session, person, "sivilstand", now=now, spouse=relatert)
     person.sivilstand = sivilstand
     person.sivilstandsdato = dato
     person.sivilstand_relatert_id = relatert.id if relatert is not None else None
@@ -324,6 +379,21 @@ def _set_status(
 # ------------------------------------------------------------------------------------------
 # Addresses (read from the address register)
 # ------------------------------------------------------------------------------------------
+
+
+def _vegadresser(session: Session, ids: Collection[int]) -> dict[int, Vegadresse]:
+    """Addresses by id: those in the session already, the rest in one statement."""
+    found: dict[int, Vegadresse] = {}
+    missing = []
+    for adresse_id in ids:
+        loaded = session.identity_map.get(identity_key(Vegadresse, adresse_id))
+        if loaded is not None:
+            found[adresse_id] = loaded
+        else:
+            missing.append(adresse_id)
+    if missing:
+        found.update(addresses_by_ids(session, ids=missing))
+    return found
 
 
 def _vegadresse_or_raise(session: Session, adresse_id: int) -> Vegadresse:
@@ -430,15 +500,27 @@ def _child_citizenship(mother: Person, other: Person | None) -> str:
     return mother.statsborgerskap
 
 
+# Numbers checked for freeness per statement when a new identity number is issued.
+_IDENT_CANDIDATES: Final = 8
+
+
 def _issue_ident(
     session: Session, *, birth_date: date, kjoenn: str, d_number: bool, rng: random.Random | None
 ) -> str:
-    used = used_idents_for_date(session, birth_date=birth_date)
-    try:
-        return next_synthetic_fnr(birth_date, kjoenn, used, d_number=d_number, rng=rng)
-    except CapacityExhaustedError:
-        label = "D-nummer" if d_number else "fødselsnummer"
-        raise Conflict(f"No synthetic {label} is free for this birth date and sex") from None
+    """A free synthetic number: the first free in issue order, or a random free one.
+
+    Candidates are computed lazily and checked a few at a time in one statement (current
+    and former idents: a number is never reissued), instead of reading every number issued
+    for the date. Conflict when every number of the date and sex is taken.
+    """
+    numbers = synthetic_fnrs_lazily(birth_date, kjoenn, d_number=d_number, rng=rng)
+    while batch := list(islice(numbers, _IDENT_CANDIDATES)):
+        taken = sampling.taken_idents(session, idents=batch)
+        for number in batch:
+            if number not in taken:
+                return number
+    label = "D-nummer" if d_number else "fødselsnummer"
+    raise Conflict(f"No synthetic {label} is free for this birth date and sex")
 
 
 def _new_child(
@@ -568,7 +650,12 @@ def _surviving_spouse(session: Session, person: Person) -> Person | None:
     """The spouse whose sivilstand points back at ``person``, row-locked; None otherwise."""
     if person.sivilstand not in MARRIED or person.sivilstand_relatert_id is None:
         return None
-    query = select(Person).where(Person.id == person.sivilstand_relatert_id).with_for_update()
+    query = (
+        select(Person)
+        .where(Person.id == person.sivilstand_relatert_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     spouse = session.scalar(query)
     if spouse is None or _is_dead(spouse) or spouse.sivilstand_relatert_id != person.id:
         return None
@@ -628,6 +715,166 @@ def register_death(
 # ------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class Move:
+    """One person's move within Norway to an address in the address register.
+
+    Moves with the same ``group`` (a household) are refused together: when one of them is
+    refused, so are the others of the group, and none of them is written.
+    """
+
+    ident: str
+    adresse_id: int
+    flyttedato: date
+    bruksenhetsnummer: str | None = None
+    kilde: str = DEFAULT_KILDE
+    group: Hashable | None = None
+
+
+_person_table = cast("Table", Person.__table__)
+_historikk_table = cast("Table", Historikk.__table__)
+# One statement for every person of a batch (executemany): the address columns, the
+# metadata and the version, guarded by the version read under the row lock.
+_MOVE_UPDATE: Final = (
+    update(_person_table)
+    .where(
+        _person_table.c.id == bindparam("b_id"),
+        _person_table.c.versjon == bindparam("b_versjon"),
+    )
+    .values(
+        {
+            **{
+                column: bindparam(f"v_{column}", type_=_person_table.c[column].type)
+                for column in ADDRESS_COLUMNS
+            },
+            "element_meta": bindparam("v_element_meta", type_=_person_table.c.element_meta.type),
+            "endret": bindparam("v_endret", type_=_person_table.c.endret.type),
+            "versjon": _person_table.c.versjon + 1,
+        }
+    )
+)
+
+
+def _check_move_input(move: Move) -> str:
+    """The input checks of a move (InvalidInput); returns the parsed identifier."""
+    _check_bruksenhetsnummer(move.bruksenhetsnummer)
+    _check_not_future(move.flyttedato, field="flyttedato")
+    return _parse_ident(move.ident, role="person")
+
+
+def _check_move(person: Person, move: Move, adresse: Vegadresse | None) -> None:
+    """The checks of a move against the register (Conflict, InvalidInput)."""
+    _require_resident(person, role="person")
+    flyttedato = move.flyttedato
+    _check_not_before(flyttedato, person.foedselsdato, field="flyttedato", what="foedselsdato")
+    _check_not_before(
+        flyttedato, person.flyttedato, field="flyttedato", what="the current address's flyttedato"
+    )
+    if adresse is None:
+        raise InvalidInput("No address with this adresseIdentifikatorFraMatrikkelen exists")
+    if person.adresse_id == adresse.id and person.bruksenhetsnummer == move.bruksenhetsnummer:
+        raise Conflict("The person is already registered at this address")
+
+
+def _refuse_groups(moves: Sequence[Move], outcome: list[Person | Problem | None]) -> None:
+    """Refuse every move of a group one of whose moves was refused."""
+    refused = {
+        move.group
+        for move, result in zip(moves, outcome, strict=True)
+        if move.group is not None and isinstance(result, Problem)
+    }
+    for index, move in enumerate(moves):
+        if move.group in refused and not isinstance(outcome[index], Problem):
+            outcome[index] = Conflict("The move of another person of the group was refused")
+
+
+def _write_moves(uow: UnitOfWork, planned: list[tuple[Person, Move, Vegadresse]]) -> None:
+    """History rows, one update per person (executemany) and the events of validated moves."""
+    now = get_clock().now()
+    history: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    for person, move, adresse in planned:
+        history.extend(_history_rows(person, "bostedsadresse", now=now, idents={}))
+        values = _address_values(
+            adresse, bruksenhetsnummer=move.bruksenhetsnummer, flyttedato=move.flyttedato
+        )
+        entry = {"ajourholdstidspunkt": now.isoformat(), "kilde": move.kilde, "aarsak": "flytting"}
+        meta = {**(person.element_meta or {}), "bostedsadresse": entry}
+        row = {f"v_{column}": value for column, value in values.items()}
+        row.update(b_id=person.id, b_versjon=person.versjon, v_element_meta=meta, v_endret=now)
+        updates.append(row)
+    session = uow.session
+    if history:
+        session.execute(insert(_historikk_table), history)
+    changed = cast("CursorResult[Any]", session.execute(_MOVE_UPDATE, updates)).rowcount
+    if changed != len(updates):
+        raise Conflict("A person was changed by someone else at the same time; try again")
+    for (person, move, _), row in zip(planned, updates, strict=True):
+        # The rows are written; bring the loaded objects up to date without a second write.
+        for column in ADDRESS_COLUMNS:
+            set_committed_value(person, column, row[f"v_{column}"])
+        set_committed_value(person, "element_meta", row["v_element_meta"])
+        set_committed_value(person, "endret", now)
+        set_committed_value(person, "versjon", person.versjon + 1)
+        ev.hendelse(
+            uow,
+            person,
+            ev.ENDRING_I_BOSTEDSADRESSE,
+            flyttedato=move.flyttedato,
+            kommunenummer=_kommunenummer_for_event(person),
+        )
+
+
+def register_moves(uow: UnitOfWork, *, moves: Sequence[Move]) -> list[Person | Problem]:
+    """Register many moves at once; per move the person moved or the ``Problem`` refusing it.
+
+    The rules and messages are ``register_move``'s. Every move is checked before anything
+    is written; the people are row-locked in ident order in one statement, the superseded
+    addresses go to frg_historikk and the people are updated in one statement each
+    (executemany, guarded by ``versjon``). Refused moves write nothing.
+    """
+    outcome: list[Person | Problem | None] = []
+    parsed: list[str | None] = []
+    for move in moves:
+        try:
+            parsed.append(_check_move_input(move))
+            outcome.append(None)
+        except Problem as problem:
+            parsed.append(None)
+            outcome.append(problem)
+    session = uow.session
+    people = _lock_people(session, {ident for ident in parsed if ident is not None})
+    adressen = _vegadresser(
+        session, {m.adresse_id for m, i in zip(moves, parsed, strict=True) if i}
+    )
+    planned: list[tuple[Person, Move, Vegadresse]] = []
+    seen: set[int] = set()
+    for index, (move, ident) in enumerate(zip(moves, parsed, strict=True)):
+        if ident is None:
+            continue
+        person = people.get(ident)
+        try:
+            if person is None:
+                raise NotFound("person: no person is registered with this identifikasjonsnummer")
+            if person.id in seen:
+                raise InvalidInput("A person can move only once in one registration")
+            adresse = adressen.get(move.adresse_id)
+            _check_move(person, move, adresse)
+        except Problem as problem:
+            outcome[index] = problem
+            continue
+        seen.add(person.id)
+        outcome[index] = person
+    _refuse_groups(moves, outcome)
+    for index, move in enumerate(moves):
+        result = outcome[index]
+        if isinstance(result, Person):
+            planned.append((result, move, adressen[move.adresse_id]))
+    if planned:
+        _write_moves(uow, planned)
+    return [result for result in outcome if result is not None]
+
+
 def register_move(
     uow: UnitOfWork,
     *,
@@ -638,33 +885,17 @@ def register_move(
     kilde: str = DEFAULT_KILDE,
 ) -> Person:
     """Register a move within Norway to an address in the address register."""
-    _check_bruksenhetsnummer(bruksenhetsnummer)
-    _check_not_future(flyttedato, field="flyttedato")
-    person = _load_one(uow.session, ident)
-    _require_resident(person, role="person")
-    _check_not_before(flyttedato, person.foedselsdato, field="flyttedato", what="foedselsdato")
-    _check_not_before(
-        flyttedato, person.flyttedato, field="flyttedato", what="the current address's flyttedato"
-    )
-    adresse = _vegadresse_or_raise(uow.session, adresse_id)
-    if person.adresse_id == adresse.id and person.bruksenhetsnummer == bruksenhetsnummer:
-        raise Conflict("The person is already registered at this address")
-
-    now = get_clock().now()
-    _archive(uow.session, person, "bostedsadresse", now=now)
-    _set_address(
-        person,
-        _address_values(adresse, bruksenhetsnummer=bruksenhetsnummer, flyttedato=flyttedato),
-    )
-    _record(person, "bostedsadresse", now=now, kilde=kilde, aarsak="flytting")
-    ev.hendelse(
-        uow,
-        person,
-        ev.ENDRING_I_BOSTEDSADRESSE,
+    move = Move(
+        ident=ident,
+        adresse_id=adresse_id,
         flyttedato=flyttedato,
-        kommunenummer=_kommunenummer_for_event(person),
+        bruksenhetsnummer=bruksenhetsnummer,
+        kilde=kilde,
     )
-    return person
+    (result,) = register_moves(uow, moves=[move])
+    if isinstance(result, Problem):
+        raise result
+    return result
 
 
 # ------------------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ from sqlalchemy import (
     ColumnElement,
     and_,
     bindparam,
+    exists,
     func,
     or_,
     select,
@@ -53,6 +54,7 @@ __all__ = [
     "count_residents",
     "get_candidates",
     "household",
+    "households",
     "id_bounds",
     "residents_at",
     "sample_persons",
@@ -321,6 +323,29 @@ def household(
     return members if any(m.id == person.id for m in members) else [person, *members]
 
 
+def households(
+    session: Session, *, people: Sequence[Candidate], status: str | None = BOSATT
+) -> list[list[Candidate]]:
+    """``household`` for each of ``people``, in one statement for all of them."""
+    c = _person.c
+    adresse_ids = sorted({p.adresse_id for p in people if p.adresse_id is not None})
+    by_unit: dict[tuple[int, str | None], list[Candidate]] = {}
+    if adresse_ids:
+        query = select(*_COLUMNS).where(c.adresse_id.in_(adresse_ids))
+        if status is not None:
+            query = query.where(c.status == status)
+        for row in session.execute(query.order_by(c.id)):
+            by_unit.setdefault((row.adresse_id, row.bruksenhetsnummer), []).append(_candidate(row))
+    found: list[list[Candidate]] = []
+    for person in people:
+        if person.adresse_id is None:
+            found.append([person])
+            continue
+        members = by_unit.get((person.adresse_id, person.bruksenhetsnummer), [])
+        found.append(members if any(m.id == person.id for m in members) else [person, *members])
+    return found
+
+
 def spouse(session: Session, *, person: Candidate) -> Candidate | None:
     """The person's spouse or registered partner, when the registry links both ways."""
     if not person.is_married or person.sivilstand_relatert_id is None:
@@ -331,41 +356,52 @@ def spouse(session: Session, *, person: Candidate) -> Candidate | None:
     return found[0]
 
 
-def are_close_relatives(session: Session, *, person_id: int, other_id: int) -> bool:
-    """True when one is the other's parent or child, or they share a parent (siblings)."""
-    rel = Familierelasjon.__table__.c
-    direct = select(rel.id).where(
-        rel.person_id == person_id,
-        rel.relatert_person_id == other_id,
-        or_(
-            rel.relatert_persons_rolle.in_(_PARENT_ROLES),
-            rel.min_rolle_for_person.in_(_PARENT_ROLES),
+_relation = Familierelasjon.__table__
+_other_parents = _relation.alias("other_parents")
+_former = TidligereIdent.__table__
+# Built once (the statements are the same on every call; only the values change).
+_DIRECT_RELATION: Final = select(_relation.c.id).where(
+    _relation.c.person_id == bindparam("person_id"),
+    _relation.c.relatert_person_id == bindparam("other_id"),
+    or_(
+        _relation.c.relatert_persons_rolle.in_(_PARENT_ROLES),
+        _relation.c.min_rolle_for_person.in_(_PARENT_ROLES),
+    ),
+)
+_SHARED_PARENT: Final = (
+    select(_relation.c.id)
+    .join(
+        _other_parents,
+        and_(
+            _other_parents.c.relatert_person_id == _relation.c.relatert_person_id,
+            _other_parents.c.person_id == bindparam("other_id"),
+            _other_parents.c.relatert_persons_rolle.in_(_PARENT_ROLES),
         ),
     )
-    if session.execute(direct.limit(1)).first() is not None:
-        return True
-    parents = Familierelasjon.__table__.alias("other_parents")
-    shared_parent = (
-        select(rel.id)
-        .join(
-            parents,
-            and_(
-                parents.c.relatert_person_id == rel.relatert_person_id,
-                parents.c.person_id == other_id,
-                parents.c.relatert_persons_rolle.in_(_PARENT_ROLES),
-            ),
-        )
-        .where(rel.person_id == person_id, rel.relatert_persons_rolle.in_(_PARENT_ROLES))
+    .where(
+        _relation.c.person_id == bindparam("person_id"),
+        _relation.c.relatert_persons_rolle.in_(_PARENT_ROLES),
     )
-    return session.execute(shared_parent.limit(1)).first() is not None
+)
+# One round trip for both questions: a row comes back when either finds one.
+_CLOSE_RELATIVES: Final = select(
+    or_(exists(_DIRECT_RELATION), exists(_SHARED_PARENT)).label("close")
+)
+_TAKEN_IDENTS: Final = (
+    select(_person.c.ident)
+    .where(_person.c.ident.in_(bindparam("idents", expanding=True)))
+    .union(select(_former.c.ident).where(_former.c.ident.in_(bindparam("idents", expanding=True))))
+)
+
+
+def are_close_relatives(session: Session, *, person_id: int, other_id: int) -> bool:
+    """True when one is the other's parent or child, or they share a parent (siblings)."""
+    found = session.scalar(_CLOSE_RELATIVES, {"person_id": person_id, "other_id": other_id})
+    return bool(found)
 
 
 def taken_idents(session: Session, *, idents: Sequence[str]) -> set[str]:
     """Which of ``idents`` are somebody's identity number now or were before (never reissued)."""
     if not idents:
         return set()
-    wanted = list(idents)
-    current = select(_person.c.ident).where(_person.c.ident.in_(wanted))
-    former = TidligereIdent.__table__
-    earlier = select(former.c.ident).where(former.c.ident.in_(wanted))
-    return set(session.scalars(current.union(earlier)))
+    return set(session.scalars(_TAKEN_IDENTS, {"idents": list(idents)}))
