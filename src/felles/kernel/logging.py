@@ -45,6 +45,8 @@ def configure_logging(level: str = "INFO") -> None:
     )
     for handler in logging.getLogger().handlers:
         handler.addFilter(RedactingFilter())
+    # Alembic narrates every migration check at INFO; commands need only its warnings.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     for name in ("uvicorn", "uvicorn.error"):
         for handler in logging.getLogger(name).handlers:
             handler.addFilter(RedactingFilter())
