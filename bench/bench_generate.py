@@ -23,13 +23,13 @@ import cProfile
 import datetime as dt
 import json
 import os
-import platform
 import resource
 import sys
 import threading
 from pathlib import Path
 from typing import Any
 
+from benchlib import DEFAULT_URL, RESULTS, fresh_schema, machine, schema_url
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -42,29 +42,10 @@ from felles.registries.folkeregister.model import Familierelasjon, Person
 from felles.registries.krr.model import KontaktInfo
 from felles.synth.population import GenerationReport, generate_population
 
-RESULTS = Path(__file__).parent / "results"
-DEFAULT_URL = os.environ.get(
-    "FELLES_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 TABLES = [t.__table__ for t in (Vegadresse, Person, Familierelasjon, KontaktInfo)]
 GOAL_SECONDS_5_6M = 300
 GOAL_PEAK_BYTES = 4 * 1024**3
 GOAL_RATIO = 0.5
-
-
-def _schema_url(url: str, schema: str) -> str:
-    parsed = make_url(url)
-    query = dict(parsed.query)
-    query["options"] = f"-csearch_path={schema}"
-    return parsed.set(query=query).render_as_string(hide_password=False)
-
-
-def _fresh_schema(url: str, schema: str) -> None:
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine.dispose()
 
 
 class BackendSampler:
@@ -118,30 +99,6 @@ def _vm_hwm(pid: int) -> int | None:
     return None
 
 
-def _machine(database: Database) -> dict[str, Any]:
-    memory = None
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                memory = int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    with database.engine.connect() as connection:
-        version = connection.execute(text("SELECT version()")).scalar_one()
-        settings = {
-            name: connection.execute(text(f"SHOW {name}")).scalar_one()
-            for name in ("shared_buffers", "max_wal_size", "wal_level", "synchronous_commit")
-        }
-    return {
-        "nproc": os.cpu_count(),
-        "memory_bytes": memory,
-        "python": sys.version.split()[0],
-        "platform": platform.platform(),
-        "postgresql": version,
-        "postgresql_settings": settings,
-    }
-
-
 def _peak_rss_bytes() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
 
@@ -172,9 +129,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     args = parser.parse_args(argv)
 
     application = f"felles-bench-{os.getpid()}"
-    url = _schema_url(args.database_url, args.schema)
+    url = schema_url(args.database_url, args.schema)
     url_with_name = make_url(url).update_query_dict({"application_name": application})
-    _fresh_schema(args.database_url, args.schema)
+    fresh_schema(args.database_url, args.schema)
     database = Database(url_with_name.render_as_string(hide_password=False))
     if not database.is_postgresql:
         parser.error("the benchmark needs PostgreSQL")
@@ -221,7 +178,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             "met_ratio": None if raw is None else raw.seconds / report.seconds >= GOAL_RATIO,
         },
     }
-    result["machine"] = _machine(database)
+    result["machine"] = machine(database)
     database.dispose()
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"generate-{args.persons}.json"

@@ -25,8 +25,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
-import platform
 import random
 import statistics
 import sys
@@ -35,8 +33,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from benchlib import DEFAULT_URL, RESULTS, ensure_schema, machine, schema_url
+from sqlalchemy import text
 
 from felles.kernel import migrate
 from felles.kernel.db import Database
@@ -46,54 +44,10 @@ from felles.kernel.settings import get_settings
 from felles.registries.folkeregister import queries, sampling
 from felles.registries.folkeregister.sampling import PersonFilter
 
-RESULTS = Path(__file__).parent / "results"
-DEFAULT_URL = os.environ.get(
-    "FELLES_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 GOAL_SINGLE_P99_MS = 5.0
 GOAL_BULK_P99_MS = 100.0
 API = "/folkeregisteret/api/v1"
 WARM_UP = 200
-
-
-def _schema_url(url: str, schema: str) -> str:
-    parsed = make_url(url)
-    query = dict(parsed.query)
-    query["options"] = f"-csearch_path={schema}"
-    return parsed.set(query=query).render_as_string(hide_password=False)
-
-
-def _ensure_schema(url: str, schema: str) -> None:
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
-    engine.dispose()
-
-
-def _machine(database: Database) -> dict[str, Any]:
-    memory = None
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                memory = int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    with database.engine.connect() as connection:
-        version: str = connection.execute(text("SELECT version()")).scalar_one()
-        settings: dict[str, str] = {
-            name: connection.execute(text(f"SHOW {name}")).scalar_one()
-            for name in ("shared_buffers", "effective_cache_size", "work_mem")
-        }
-    return {
-        # Other work on the machine slows a run down: the 1-minute load average at the end.
-        "load_average_1min_at_end": round(os.getloadavg()[0], 2),
-        "nproc": os.cpu_count(),
-        "memory_bytes": memory,
-        "python": sys.version.split()[0],
-        "platform": platform.platform(),
-        "postgresql": version,
-        "postgresql_settings": settings,
-    }
 
 
 def _analyze_if_never_analyzed(database: Database) -> list[str]:
@@ -259,8 +213,8 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     args = _parse(argv)
-    _ensure_schema(args.database_url, args.schema)
-    database = Database(_schema_url(args.database_url, args.schema))
+    ensure_schema(args.database_url, args.schema)
+    database = Database(schema_url(args.database_url, args.schema))
     migrate.upgrade(database)
     population = _population(database, args)
     analyzed = _analyze_if_never_analyzed(database)
@@ -288,7 +242,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     if args.http:
         result["http"] = _measure_http(database, singles, batches)
     result["goals"] = _goals(result)
-    result["machine"] = _machine(database)
+    result["machine"] = machine(database)
     database.dispose()
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
