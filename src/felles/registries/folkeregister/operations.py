@@ -361,6 +361,45 @@ def _set_sivilstand(
     _record(person, "sivilstand", now=now, kilde=kilde, aarsak=aarsak)
 
 
+def _set_couple_sivilstand(
+    session: Session,
+    couple: tuple[Person, Person],
+    *,
+    sivilstand: str,
+    dato: date,
+    now: datetime,
+    kilde: str,
+    aarsak: str,
+) -> None:
+    """Both spouses get the same sivilstand, each pointing at the other."""
+    first, second = couple
+    for person, spouse in ((first, second), (second, first)):
+        _set_sivilstand(
+            session,
+            person,
+            sivilstand=sivilstand,
+            dato=dato,
+            relatert=spouse,
+            now=now,
+            kilde=kilde,
+            aarsak=aarsak,
+        )
+
+
+def _couple_events(uow: UnitOfWork, couple: tuple[Person, Person], *, sivilstand: str) -> None:
+    """endringISivilstand and endringIFamilierelasjon for both spouses."""
+    first, second = couple
+    for person, spouse in ((first, second), (second, first)):
+        ev.hendelse(uow, person, ev.ENDRING_I_SIVILSTAND, sivilstand=sivilstand)
+        ev.hendelse(
+            uow,
+            person,
+            ev.ENDRING_I_FAMILIERELASJON,
+            relatertPerson=spouse.ident,
+            relatertPersonsRolle="ektefelleEllerPartner",
+        )
+
+
 def _set_status(
     session: Session,
     person: Person,
@@ -956,17 +995,10 @@ def register_marriage(
     now = get_clock().now()
     sivilstand = "registrertPartner" if partnerskap else "gift"
     first, second = couple
-    for person, spouse in ((first, second), (second, first)):
-        _set_sivilstand(
-            uow.session,
-            person,
-            sivilstand=sivilstand,
-            dato=dato,
-            relatert=spouse,
-            now=now,
-            kilde=kilde,
-            aarsak="inngaattEkteskap",
-        )
+    _set_couple_sivilstand(
+        uow.session, couple, sivilstand=sivilstand, dato=dato, now=now, kilde=kilde,
+        aarsak="inngaattEkteskap",
+    )  # fmt: skip
     _link(
         uow.session,
         person=first,
@@ -975,15 +1007,7 @@ def register_marriage(
         gyldig_fra=dato,
         now=now,
     )
-    for person, spouse in ((first, second), (second, first)):
-        ev.hendelse(uow, person, ev.ENDRING_I_SIVILSTAND, sivilstand=sivilstand)
-        ev.hendelse(
-            uow,
-            person,
-            ev.ENDRING_I_FAMILIERELASJON,
-            relatertPerson=spouse.ident,
-            relatertPersonsRolle="ektefelleEllerPartner",
-        )
+    _couple_events(uow, couple, sivilstand=sivilstand)
     return first, second
 
 
@@ -1037,27 +1061,12 @@ def register_divorce(
     first, second = couple
     partners = first.sivilstand in {"registrertPartner", "separertPartner"}
     sivilstand = "skiltPartner" if partners else "skilt"
-    for person, spouse in ((first, second), (second, first)):
-        _set_sivilstand(
-            uow.session,
-            person,
-            sivilstand=sivilstand,
-            dato=dato,
-            relatert=spouse,
-            now=now,
-            kilde=kilde,
-            aarsak="skilsmisse",
-        )
+    _set_couple_sivilstand(
+        uow.session, couple, sivilstand=sivilstand, dato=dato, now=now, kilde=kilde,
+        aarsak="skilsmisse",
+    )  # fmt: skip
     _end_spouse_relation(uow.session, couple, now)
-    for person, spouse in ((first, second), (second, first)):
-        ev.hendelse(uow, person, ev.ENDRING_I_SIVILSTAND, sivilstand=sivilstand)
-        ev.hendelse(
-            uow,
-            person,
-            ev.ENDRING_I_FAMILIERELASJON,
-            relatertPerson=spouse.ident,
-            relatertPersonsRolle="ektefelleEllerPartner",
-        )
+    _couple_events(uow, couple, sivilstand=sivilstand)
     return first, second
 
 
