@@ -1,0 +1,612 @@
+"""What every Folkeregisteret command shares: input checks, locking, the batch and its writes.
+
+Commands come in batches (docs/decisions/0010): every item of a batch is checked with the
+same rules and messages first, then the batch writes with set-based statements. A refused
+item writes nothing and emits nothing; the others go ahead. Its outcome is the ``Problem``
+that refused it: ``NotFound`` (404) for an unknown person, ``Conflict`` (409) for a request
+that breaks an invariant of the current register (a second death, marrying someone who is
+married), ``InvalidInput`` (422) for impossible input (death before birth, a date in the
+future, a bad identifier, an unknown address). Messages name the role that failed ("mor",
+"person2") and never another person's data.
+
+People changed together are row-locked in ident order in one statement (PostgreSQL
+``FOR UPDATE``); every update is guarded by the ``versjon`` read under the lock, so
+concurrent commands cannot marry one person twice. A person takes part in one item of a
+batch at most: a later item naming them again is refused, so that every check sees the
+register as it was before the batch.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cache
+from itertools import islice
+from typing import Any, Final, Generic, TypeVar, cast
+
+from sqlalchemy import (
+    CursorResult,
+    Table,
+    and_,
+    bindparam,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
+
+from felles.kernel.clock import get_clock
+from felles.kernel.errors import Conflict, InvalidInput, NotFound, Problem
+from felles.kernel.ids import InvalidIdentifier, parse_person_identifier, synthetic_fnrs_lazily
+from felles.registries.adresser.model import Vegadresse
+from felles.registries.adresser.queries import addresses_by_ids
+from felles.registries.folkeregister import sampling
+from felles.registries.folkeregister.document import (
+    PROTECTED_GRADERINGER,
+    SINGLE_VALUED,
+    current_content,
+    current_metadata,
+    date_instant,
+)
+from felles.registries.folkeregister.model import (
+    Familierelasjon,
+    Historikk,
+    Person,
+    TidligereIdent,
+)
+
+T = TypeVar("T")
+
+KJOENN: Final = frozenset({"kvinne", "mann"})
+ADDRESS_COLUMNS: Final = (
+    "adresse_id",
+    "kommunenummer",
+    "adressenavn",
+    "husnummer",
+    "husbokstav",
+    "adressekode",
+    "bruksenhetsnummer",
+    "postnummer",
+    "poststed",
+    "flyttedato",
+)
+_COUNTRY: Final = re.compile(r"[A-Z]{3}")
+_KOMMUNENUMMER: Final = re.compile(r"\d{4}")
+_BRUKSENHETSNUMMER: Final = re.compile(r"[HKLU]\d{4}")
+_MAX_NAME: Final = 100
+
+
+# ------------------------------------------------------------------------------------------
+# Input checks (raise InvalidInput; run before anything is read or written)
+# ------------------------------------------------------------------------------------------
+
+
+def parse_ident(value: str, *, role: str) -> str:
+    try:
+        return parse_person_identifier(value).value
+    except InvalidIdentifier as error:
+        raise InvalidInput(f"{role}: {error.message}", reason=error.reason) from None
+
+
+def check_kjoenn(kjoenn: str) -> None:
+    if kjoenn not in KJOENN:
+        raise InvalidInput("kjoenn must be 'kvinne' or 'mann'")
+
+
+def check_name(value: str | None, *, field: str, required: bool = True) -> None:
+    if value is None and not required:
+        return
+    if value is None or not value.strip():
+        raise InvalidInput(f"{field} must not be empty")
+    if len(value) > _MAX_NAME:
+        raise InvalidInput(f"{field} is longer than {_MAX_NAME} characters")
+
+
+def check_country(code: str, *, field: str) -> None:
+    if not _COUNTRY.fullmatch(code):
+        raise InvalidInput(f"{field} must be an ISO 3166 alpha-3 country code, e.g. 'SWE'")
+
+
+def check_foreign_country(code: str, *, field: str) -> None:
+    check_country(code, field=field)
+    if code == "NOR":
+        raise InvalidInput(f"{field} must be a country other than Norway")
+
+
+def check_kommunenummer(value: str) -> None:
+    if not _KOMMUNENUMMER.fullmatch(value):
+        raise InvalidInput("foedekommune must be a kommunenummer of four digits")
+
+
+def check_bruksenhetsnummer(value: str | None) -> None:
+    if value is not None and not _BRUKSENHETSNUMMER.fullmatch(value):
+        raise InvalidInput("bruksenhetsnummer must look like 'H0101'")
+
+
+def check_not_future(day: date, *, field: str) -> None:
+    if day > get_clock().today():
+        raise InvalidInput(f"{field} is in the future")
+
+
+def check_not_before(day: date, earliest: date | None, *, field: str, what: str) -> None:
+    if earliest is not None and day < earliest:
+        raise InvalidInput(f"{field} is before {what}")
+
+
+# ------------------------------------------------------------------------------------------
+# Checks against the register (raise Conflict)
+# ------------------------------------------------------------------------------------------
+
+
+def is_dead(person: Person) -> bool:
+    return person.doedsdato is not None or person.status == "doed"
+
+
+def require_alive(person: Person, *, role: str) -> None:
+    if is_dead(person):
+        raise Conflict(f"{role} is registered as dead")
+
+
+def require_resident(person: Person, *, role: str) -> None:
+    require_alive(person, role=role)
+    if person.status != "bosatt":
+        raise Conflict(f"{role} is not registered as resident in Norway (status {person.status})")
+
+
+def require_distinct(first: Person, second: Person) -> None:
+    if first.id == second.id:
+        raise InvalidInput("The two identifiers are the same person")
+
+
+# ------------------------------------------------------------------------------------------
+# The batch: an outcome per item
+# ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Batch(Generic[T]):
+    """The outcome of each item of a batch: still open, refused (a Problem) or done.
+
+    A batch checks each item in a ``try``, refusing it with the ``Problem`` raised, writes
+    the items still open and marks them done.
+
+    ``claim`` makes sure a person takes part in one item only, so that every item is
+    checked against the register as it was before the batch.
+    """
+
+    size: int
+    outcome: list[T | Problem | None] = field(init=False)
+    _claimed: set[int] = field(init=False, default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.outcome = [None] * self.size
+
+    def open(self) -> list[int]:
+        """The items not refused (yet)."""
+        return [i for i, result in enumerate(self.outcome) if not isinstance(result, Problem)]
+
+    def refuse(self, index: int, problem: Problem) -> None:
+        self.outcome[index] = problem
+
+    def claim(self, index: int, people: Iterable[Person | None]) -> bool:
+        """Reserve the item's people; refuse it when one is in an earlier item."""
+        ids = {person.id for person in people if person is not None}
+        if ids & self._claimed:
+            self.refuse(
+                index,
+                Conflict(
+                    "A person of this registration is part of another registration of the "
+                    "same batch; register them one at a time"
+                ),
+            )
+            return False
+        self._claimed |= ids
+        return True
+
+    def done(self, index: int, result: T) -> None:
+        self.outcome[index] = result
+
+    def results(self) -> list[T | Problem]:
+        """Every item's outcome (each item must be refused or done by now)."""
+        if any(result is None for result in self.outcome):
+            raise RuntimeError("an item of the batch was neither done nor refused")
+        return cast("list[T | Problem]", self.outcome)
+
+
+def single(outcome: Sequence[T | Problem]) -> T:
+    """The result of a batch of one, or its Problem raised."""
+    (result,) = outcome
+    if isinstance(result, Problem):
+        raise result
+    return result
+
+
+# ------------------------------------------------------------------------------------------
+# Loading people (row-locked)
+# ------------------------------------------------------------------------------------------
+
+
+def _locked(session: Session, condition: Any) -> list[Person]:
+    query = (
+        select(Person)
+        .where(condition)
+        .order_by(Person.ident)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return list(session.scalars(query))
+
+
+def lock_people(session: Session, idents: Collection[str]) -> dict[str, Person]:
+    """The people with these idents (current or former), row-locked in ident order.
+
+    One statement for the current idents; former idents (a D-nummer replaced by a
+    fødselsnummer) cost one more lookup. ``populate_existing`` refreshes rows already in
+    the session from the locked row, so a check never sees a value a savepoint undid.
+    """
+    if not idents:
+        return {}
+    wanted = sorted(idents)
+    found = {person.ident: person for person in _locked(session, Person.ident.in_(wanted))}
+    missing = [ident for ident in wanted if ident not in found]
+    if missing:
+        former = session.execute(
+            select(TidligereIdent.ident, TidligereIdent.person_id).where(
+                TidligereIdent.ident.in_(missing)
+            )
+        ).all()
+        if former:
+            by_id = {row.person_id: row.ident for row in former}
+            for person in _locked(session, Person.id.in_(list(by_id))):
+                found[by_id[person.id]] = person
+    return found
+
+
+def lock_people_by_id(session: Session, ids: Collection[int]) -> dict[int, Person]:
+    """The people with these ids, row-locked in ident order (one statement)."""
+    if not ids:
+        return {}
+    return {person.id: person for person in _locked(session, Person.id.in_(sorted(ids)))}
+
+
+def resolve(people: Mapping[str, Person], wanted: Mapping[str, str]) -> dict[str, Person]:
+    """People by role ({role: ident}) from locked people; NotFound names the role."""
+    found: dict[str, Person] = {}
+    for role, ident in sorted(wanted.items(), key=lambda item: item[1]):
+        person = people.get(ident)
+        if person is None:
+            raise NotFound(f"{role}: no person is registered with this identifikasjonsnummer")
+        found[role] = person
+    return found
+
+
+def idents_of(
+    session: Session, ids: Iterable[int | None], *, known: Iterable[Person] = ()
+) -> dict[int, str]:
+    """Idents by person id: from ``known`` people, the rest in one statement."""
+    found = {person.id: person.ident for person in known}
+    missing = {i for i in ids if i is not None and i not in found}
+    if missing:
+        rows = session.execute(select(Person.id, Person.ident).where(Person.id.in_(missing)))
+        found.update({row.id: row.ident for row in rows})
+    return found
+
+
+# ------------------------------------------------------------------------------------------
+# Addresses (read from the address register)
+# ------------------------------------------------------------------------------------------
+
+
+def vegadresser(session: Session, ids: Collection[int]) -> dict[int, Vegadresse]:
+    """Addresses by id: those in the session already, the rest in one statement."""
+    found: dict[int, Vegadresse] = {}
+    missing = []
+    for adresse_id in ids:
+        loaded = session.identity_map.get(identity_key(Vegadresse, adresse_id))
+        if loaded is not None:
+            found[adresse_id] = loaded
+        else:
+            missing.append(adresse_id)
+    if missing:
+        found.update(addresses_by_ids(session, ids=missing))
+    return found
+
+
+def address_values(
+    adresse: Vegadresse, *, bruksenhetsnummer: str | None, flyttedato: date
+) -> dict[str, Any]:
+    return {
+        "adresse_id": adresse.id,
+        "kommunenummer": adresse.kommunenummer,
+        "adressenavn": adresse.adressenavn,
+        "husnummer": adresse.husnummer,
+        "husbokstav": adresse.husbokstav,
+        "adressekode": adresse.adressekode,
+        "bruksenhetsnummer": bruksenhetsnummer,
+        "postnummer": adresse.postnummer,
+        "poststed": adresse.poststed,
+        "flyttedato": flyttedato,
+    }
+
+
+NO_ADDRESS: Final[Mapping[str, Any]] = dict.fromkeys(ADDRESS_COLUMNS)
+
+
+def copy_address(source: Person, *, flyttedato: date) -> dict[str, Any]:
+    values = {column: getattr(source, column) for column in ADDRESS_COLUMNS}
+    if source.adresse_id is not None or source.adressenavn is not None:
+        values["flyttedato"] = flyttedato
+    return values
+
+
+def kommunenummer_for_event(person: Person) -> str | None:
+    """The person's municipality for an event, unless the address is protected."""
+    if person.adressebeskyttelse in PROTECTED_GRADERINGER:
+        return None
+    return person.kommunenummer
+
+
+# ------------------------------------------------------------------------------------------
+# Issuing identity numbers
+# ------------------------------------------------------------------------------------------
+
+# Numbers checked for freeness per item and statement when new identity numbers are issued.
+_IDENT_CANDIDATES: Final = 8
+
+
+@dataclass(frozen=True, slots=True)
+class IdentWanted:
+    birth_date: date
+    kjoenn: str
+    d_number: bool
+
+
+def issue_idents(
+    session: Session, wanted: Sequence[IdentWanted], *, rng: random.Random | None
+) -> list[str | None]:
+    """A free synthetic number per request (None when every number of its date is taken).
+
+    Candidates are computed lazily: a few per request, all checked in one statement
+    (current and former idents: a number is never reissued), repeated for the requests
+    that found none free. Two requests never get the same number.
+    """
+    streams: list[Iterator[str]] = [
+        synthetic_fnrs_lazily(w.birth_date, w.kjoenn, d_number=w.d_number, rng=rng) for w in wanted
+    ]
+    issued: list[str | None] = [None] * len(wanted)
+    open_ = list(range(len(wanted)))
+    given: set[str] = set()
+    while open_:
+        batches = {index: list(islice(streams[index], _IDENT_CANDIDATES)) for index in open_}
+        candidates = [number for numbers in batches.values() for number in numbers]
+        taken = sampling.taken_idents(session, idents=candidates) | given
+        still_open = []
+        for index in open_:
+            free = next((n for n in batches[index] if n not in taken), None)
+            if free is not None:
+                issued[index] = free
+                taken.add(free)
+                given.add(free)
+            elif batches[index]:
+                still_open.append(index)  # exhausted streams give up with None
+        open_ = still_open
+    return issued
+
+
+def no_free_ident(*, d_number: bool) -> Conflict:
+    label = "D-nummer" if d_number else "fødselsnummer"
+    return Conflict(f"No synthetic {label} is free for this birth date and sex")
+
+
+# ------------------------------------------------------------------------------------------
+# Writing: new people, history, versioned updates, relations
+# ------------------------------------------------------------------------------------------
+
+_person_table = cast("Table", Person.__table__)
+_historikk_table = cast("Table", Historikk.__table__)
+_relation_table = cast("Table", Familierelasjon.__table__)
+
+
+def creation_meta(now: datetime, *, kilde: str, aarsak: str) -> dict[str, Any]:
+    """element_meta for a person created by a command: every element from this moment."""
+    entry = {"ajourholdstidspunkt": now.isoformat(), "kilde": kilde, "aarsak": aarsak}
+    return {element: dict(entry) for element in SINGLE_VALUED}
+
+
+def insert_people(session: Session, rows: Sequence[Mapping[str, Any]]) -> list[Person]:
+    """Insert new people in one statement; the Person objects come back in row order."""
+    if not rows:
+        return []
+    query = insert(Person).returning(Person, sort_by_parameter_order=True)
+    return list(session.scalars(query, [{**row, "versjon": 1} for row in rows]))
+
+
+def _instant(value: str) -> datetime:
+    return datetime.fromisoformat(value)
+
+
+def _history_rows(
+    person: Person, element: str, *, now: datetime, idents: Mapping[int, str]
+) -> list[dict[str, Any]]:
+    """frg_historikk rows for the current version(s) of ``element`` (not yet written)."""
+    meta = current_metadata(person, element)
+    gyldighet = meta.gyldighetstidspunkt
+    return [
+        {
+            "person_id": person.id,
+            "element": element,
+            "data": content,
+            "gyldighetstidspunkt": _instant(gyldighet) if gyldighet else None,
+            "ajourholdstidspunkt": _instant(meta.ajourholdstidspunkt),
+            "opphoerstidspunkt": now,
+            "kilde": meta.kilde,
+            "aarsak": meta.aarsak,
+        }
+        for content in current_content(person, element, idents=idents)
+    ]
+
+
+@dataclass
+class _Update:
+    person: Person
+    values: dict[str, Any] = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@cache
+def _versioned_update(columns: tuple[str, ...]) -> Any:
+    """UPDATE of ``columns`` (+ element_meta, endret, versjon) guarded by the version read."""
+    c = _person_table.c
+    values: dict[str, Any] = {
+        column: bindparam(f"v_{column}", type_=c[column].type)
+        for column in (*columns, "element_meta", "endret")
+    }
+    values["versjon"] = c.versjon + 1
+    return (
+        update(_person_table)
+        .where(c.id == bindparam("b_id"), c.versjon == bindparam("b_versjon"))
+        .values(values)
+    )
+
+
+_END_RELATION: Final = (
+    update(_relation_table)
+    .where(
+        and_(
+            _relation_table.c.person_id == bindparam("b_person_id"),
+            _relation_table.c.relatert_person_id == bindparam("b_relatert_person_id"),
+            _relation_table.c.relatert_persons_rolle == bindparam("b_rolle"),
+            _relation_table.c.opphoerstidspunkt.is_(None),
+        )
+    )
+    .values(opphoerstidspunkt=bindparam("v_opphoerstidspunkt"))
+)
+
+
+class Changes:
+    """What a batch writes, collected first and written with a few set-based statements.
+
+    ``change`` archives the current version(s) of an element to frg_historikk (computed
+    from the person as loaded, so several elements of one person can change), sets the new
+    values and records the element's metadata. ``write`` inserts the history rows, updates
+    each changed person once (one executemany per set of columns, guarded by ``versjon``),
+    inserts new relations (both directions) and ends relations; the loaded objects are
+    brought up to date without a second write.
+    """
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+        self._history: list[dict[str, Any]] = []
+        self._updates: dict[int, _Update] = {}
+        self._relations: list[dict[str, Any]] = []
+        self._ended: list[dict[str, Any]] = []
+
+    def _update_of(self, person: Person) -> _Update:
+        entry = self._updates.get(person.id)
+        if entry is None:
+            entry = self._updates[person.id] = _Update(person)
+        return entry
+
+    def change(
+        self,
+        person: Person,
+        element: str,
+        values: Mapping[str, Any],
+        *,
+        kilde: str,
+        aarsak: str,
+        gyldig_fra: date | None = None,
+        idents: Mapping[int, str] | None = None,
+        archive: bool = True,
+    ) -> None:
+        """Change ``element``; ``idents`` gives the spouse's ident for ``sivilstand``."""
+        if archive:
+            self._history.extend(_history_rows(person, element, now=self.now, idents=idents or {}))
+        entry: dict[str, Any] = {
+            "ajourholdstidspunkt": self.now.isoformat(),
+            "kilde": kilde,
+            "aarsak": aarsak,
+        }
+        if gyldig_fra is not None:
+            entry["gyldighetstidspunkt"] = date_instant(gyldig_fra)
+        update_ = self._update_of(person)
+        update_.values.update(values)
+        update_.meta[element] = entry
+
+    def touch(self, person: Person) -> None:
+        """The person's document changed through a relation: a new version, no element."""
+        self._update_of(person)
+
+    def link(
+        self, person: Person, other: Person, *, roles: tuple[str, str], gyldig_fra: date
+    ) -> None:
+        """Both directions of a relation; ``roles`` = (other's role for person, person's)."""
+        other_role, own_role = roles
+        for subject, related, related_role, my_role in (
+            (person, other, other_role, own_role),
+            (other, person, own_role, other_role),
+        ):
+            self._relations.append(
+                {
+                    "person_id": subject.id,
+                    "relatert_person_id": related.id,
+                    "relatert_persons_rolle": related_role,
+                    "min_rolle_for_person": my_role,
+                    "gyldig_fra": gyldig_fra,
+                    "ajourholdstidspunkt": self.now,
+                    "opphoerstidspunkt": None,
+                }
+            )
+
+    def end_relation(self, person: Person, other: Person, *, role: str) -> None:
+        """End the current relation with ``role`` between the two, both directions."""
+        for subject, related in ((person, other), (other, person)):
+            self._ended.append(
+                {
+                    "b_person_id": subject.id,
+                    "b_relatert_person_id": related.id,
+                    "b_rolle": role,
+                    "v_opphoerstidspunkt": self.now,
+                }
+            )
+
+    def write(self, session: Session) -> None:
+        if self._history:
+            session.execute(insert(_historikk_table), self._history)
+        by_columns: dict[tuple[str, ...], list[_Update]] = {}
+        for entry in self._updates.values():
+            by_columns.setdefault(tuple(sorted(entry.values)), []).append(entry)
+        for columns, entries in by_columns.items():
+            self._update(session, columns, entries)
+        if self._relations:
+            session.execute(insert(_relation_table), self._relations)
+        if self._ended:
+            session.execute(_END_RELATION, self._ended)
+
+    def _update(self, session: Session, columns: tuple[str, ...], entries: list[_Update]) -> None:
+        rows = []
+        for entry in entries:
+            person = entry.person
+            row = {f"v_{column}": entry.values[column] for column in columns}
+            row.update(
+                b_id=person.id,
+                b_versjon=person.versjon,
+                v_element_meta={**(person.element_meta or {}), **entry.meta},
+                v_endret=self.now,
+            )
+            rows.append(row)
+        result = cast("CursorResult[Any]", session.execute(_versioned_update(columns), rows))
+        if result.rowcount != len(rows):
+            raise Conflict("A person was changed by someone else at the same time; try again")
+        for entry, row in zip(entries, rows, strict=True):
+            person = entry.person
+            for column in columns:
+                set_committed_value(person, column, row[f"v_{column}"])
+            set_committed_value(person, "element_meta", row["v_element_meta"])
+            set_committed_value(person, "endret", self.now)
+            set_committed_value(person, "versjon", person.versjon + 1)

@@ -1,0 +1,151 @@
+"""Deaths: the person's status becomes doed; a spouse or partner becomes widowed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from felles.kernel.clock import get_clock
+from felles.kernel.errors import Conflict, Problem
+from felles.registries.folkeregister import events as ev
+from felles.registries.folkeregister.document import DEFAULT_KILDE
+from felles.registries.folkeregister.model import Person
+from felles.registries.folkeregister.operations.common import (
+    Batch,
+    Changes,
+    check_not_before,
+    check_not_future,
+    is_dead,
+    lock_people,
+    lock_people_by_id,
+    parse_ident,
+    resolve,
+    single,
+)
+from felles.registries.folkeregister.queries import MARRIED
+
+if TYPE_CHECKING:
+    from felles.kernel.db import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class Death:
+    ident: str
+    doedsdato: date
+    kilde: str = DEFAULT_KILDE
+
+
+def _widowed_sivilstand(current: str) -> str:
+    partners = current in {"registrertPartner", "separertPartner"}
+    return "gjenlevendePartner" if partners else "enkeEllerEnkemann"
+
+
+def _surviving_spouse(person: Person, spouses: dict[int, Person]) -> Person | None:
+    """The spouse whose sivilstand points back at ``person``, if alive and still married."""
+    if person.sivilstand not in MARRIED or person.sivilstand_relatert_id is None:
+        return None
+    spouse = spouses.get(person.sivilstand_relatert_id)
+    if spouse is None or is_dead(spouse) or spouse.sivilstand_relatert_id != person.id:
+        return None
+    return spouse if spouse.sivilstand in MARRIED else None
+
+
+def register_deaths(uow: UnitOfWork, *, deaths: Sequence[Death]) -> list[Person | Problem]:
+    """Register many deaths at once; per death the deceased or the ``Problem`` refusing it.
+
+    The deceased are row-locked in one statement and their spouses in one more; the
+    superseded versions go to frg_historikk and every changed person is updated once.
+    """
+    batch: Batch[Person] = Batch(len(deaths))
+    idents: dict[int, str] = {}
+    for index, death in enumerate(deaths):
+        try:
+            check_not_future(death.doedsdato, field="doedsdato")
+            idents[index] = parse_ident(death.ident, role="person")
+        except Problem as problem:
+            batch.refuse(index, problem)
+    session = uow.session
+    people = lock_people(session, set(idents.values()))
+    deceased: dict[int, Person] = {}
+    for index in batch.open():
+        death = deaths[index]
+        try:
+            person = resolve(people, {"person": idents[index]})["person"]
+            if is_dead(person):
+                raise Conflict("The person is already registered as dead")
+            check_not_before(
+                death.doedsdato, person.foedselsdato, field="doedsdato", what="foedselsdato"
+            )
+        except Problem as problem:
+            batch.refuse(index, problem)
+            continue
+        deceased[index] = person
+
+    spouses = lock_people_by_id(
+        session,
+        {p.sivilstand_relatert_id for p in deceased.values() if p.sivilstand_relatert_id},
+    )
+    widowed: dict[int, Person] = {}
+    for index in batch.open():
+        person, death = deceased[index], deaths[index]
+        spouse = _surviving_spouse(person, spouses)
+        try:
+            if spouse is not None:
+                check_not_before(
+                    death.doedsdato,
+                    person.sivilstandsdato,
+                    field="doedsdato",
+                    what="the date of the marriage",
+                )
+        except Problem as problem:
+            batch.refuse(index, problem)
+            continue
+        if batch.claim(index, (person, spouse)) and spouse is not None:
+            widowed[index] = spouse
+
+    changes = Changes(get_clock().now())
+    accepted = batch.open()
+    for index in accepted:
+        person, death = deceased[index], deaths[index]
+        kilde, doedsdato = death.kilde, death.doedsdato
+        changes.change(
+            person, "status", {"status": "doed"},
+            kilde=kilde, aarsak="doedsfall", gyldig_fra=doedsdato,
+        )  # fmt: skip
+        changes.change(
+            person, "doedsfall", {"doedsdato": doedsdato},
+            kilde=kilde, aarsak="doedsfall", archive=False,
+        )  # fmt: skip
+        spouse = widowed.get(index)
+        if spouse is not None:
+            values = {
+                "sivilstand": _widowed_sivilstand(spouse.sivilstand),
+                "sivilstandsdato": doedsdato,
+                "sivilstand_relatert_id": person.id,
+            }
+            changes.change(
+                spouse, "sivilstand", values,
+                kilde=kilde, aarsak="doedsfall", idents={person.id: person.ident},
+            )  # fmt: skip
+    changes.write(session)
+
+    for index in accepted:
+        person, doedsdato = deceased[index], deaths[index].doedsdato
+        batch.done(index, person)
+        ev.hendelse(uow, person, ev.PERSON_ER_DOED, doedsdato=doedsdato)
+        ev.hendelse(uow, person, ev.ENDRING_I_DOEDSFALL, doedsdato=doedsdato)
+        spouse = widowed.get(index)
+        if spouse is not None:
+            ev.hendelse(uow, spouse, ev.ENDRING_I_SIVILSTAND, sivilstand=spouse.sivilstand)
+    return batch.results()
+
+
+def register_death(
+    uow: UnitOfWork, *, ident: str, doedsdato: date, kilde: str = DEFAULT_KILDE
+) -> Person:
+    """Register a death; a spouse or partner becomes widowed. Returns the deceased."""
+    return single(
+        register_deaths(uow, deaths=[Death(ident=ident, doedsdato=doedsdato, kilde=kilde)])
+    )
