@@ -9,13 +9,25 @@ included, because events are written to the outbox in the same transaction.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Self, cast
 
-from sqlalchemy import BigInteger, Engine, Integer, MetaData, create_engine, event, text
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    ColumnElement,
+    Engine,
+    Integer,
+    MetaData,
+    any_,
+    bindparam,
+    create_engine,
+    event,
+    text,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -34,6 +46,21 @@ NAMING_CONVENTION = {
 
 # SQLite only auto-increments an INTEGER PRIMARY KEY; a BIGINT key there would stay NULL.
 BigIntegerPK = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def member_of(session: Session, column: Any, values: Iterable[Any]) -> ColumnElement[bool]:
+    """``column IN values``; on PostgreSQL ``= ANY(array)``.
+
+    One parameter instead of one per value: the statement text is the same whatever the
+    number of values, so neither psycopg nor the server parses it again for each count.
+    """
+    listed = list(values)
+    if session.get_bind().dialect.name == "postgresql":
+        return cast(
+            "ColumnElement[bool]",
+            column == any_(bindparam(None, listed, type_=ARRAY(column.type))),
+        )
+    return cast("ColumnElement[bool]", column.in_(listed))
 
 
 class Base(DeclarativeBase):

@@ -22,7 +22,7 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
@@ -32,8 +32,8 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Table,
     Text,
-    insert,
     select,
     text,
 )
@@ -41,6 +41,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from felles.kernel.clock import get_clock
 from felles.kernel.db import Base, BigIntegerPK, Database, UnitOfWork
+from felles.kernel.setwise import insert_many
 
 log = logging.getLogger(__name__)
 
@@ -134,20 +135,18 @@ def write_to_outbox(session: Session, events: Sequence[Event]) -> None:
     if bind.dialect.name == "postgresql":
         # Held until commit: outbox rows become visible in the order of their seq.
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _OUTBOX_LOCK_KEY})
-    session.execute(
-        insert(OutboxRow),
-        [
-            {
-                "event_id": e.id,
-                "type": e.type,
-                "source": e.source,
-                "subject": e.subject,
-                "time": e.time,
-                "data": e.data,
-            }
-            for e in events
-        ],
-    )
+    rows = [
+        {
+            "event_id": e.id,
+            "type": e.type,
+            "source": e.source,
+            "subject": e.subject,
+            "time": e.time,
+            "data": e.data,
+        }
+        for e in events
+    ]
+    insert_many(session, cast("Table", OutboxRow.__table__), rows)
 
 
 def _from_row(row: OutboxRow) -> StoredEvent:

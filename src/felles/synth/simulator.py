@@ -44,8 +44,8 @@ import math
 import random
 import time as wallclock
 from collections import Counter, deque
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
@@ -72,10 +72,12 @@ KINDS: Final = ("birth", "death", "immigration", "emigration", "marriage", "divo
 
 # Picks tried per event before giving it up (each refusal or unsuitable pick is one try).
 MAX_ATTEMPTS: Final = 8
-# Candidates taken from the sampler at a time: one statement of probes per refill.
-_POOL_REFILL: Final = 64
+# Residents probed for at a time (one statement) and dealt to the pools that want them; a
+# pool keeps at most _POOL_CAPACITY of them.
+_DEAL: Final = 512
+_POOL_CAPACITY: Final = 1_024
 # Operations of the other kinds run in one savepoint at a time (see ``_run_group``).
-_GROUP_SIZE: Final = 32
+_GROUP_SIZE: Final = 128
 # People moved by one ``register_moves`` (a batch of households).
 _MOVE_BATCH: Final = 250
 # Acceptance sampling gives up after this many rejected candidates for one pick.
@@ -89,11 +91,12 @@ _BOY_SHARE: Final = 0.513  # about 105 boys per 100 girls
 # (h(60) ≈ 0.6 %, h(80) ≈ 5 %, h(90) ≈ 14 %, h(100) ≈ 40 %), plus infant mortality.
 _GOMPERTZ_A, _GOMPERTZ_B, _MAKEHAM = 1.1e-5, 0.105, 0.0002
 _INFANT_HAZARD: Final = 0.002
-# Deaths are drawn from two age groups so that acceptance is not a few percent: first the
+# Deaths are drawn from age groups so that acceptance is not a few percent: first the
 # group (in proportion to its expected deaths in Norway's population), then a person of
-# the group accepted with h(a) / (the group's highest hazard).
-_OLD_AGE: Final = 60
-_OLD_HAZARD_CAP: Final = 0.5  # h(102): everyone older is accepted
+# the group accepted with h(a) / (the group's highest hazard). h grows about 2.9 times a
+# decade, so within a group most candidates drawn are accepted.
+_DEATH_AGE_GROUPS: Final = ((0, 0), (1, 39), (40, 59), (60, 69), (70, 79), (80, 89), (90, None))
+_HAZARD_CAP: Final = 0.5  # h(102): everyone older is accepted
 # Marriage: mean age at marriage 2023 is 37 (women) and 40 (men), remarriages included.
 _MARRIAGE_PEAK, _MARRIAGE_SPREAD = 37.0, 10.0
 _MAX_AGE_GAP: Final = 15  # partners (and the father of a child) live within this age gap
@@ -132,9 +135,6 @@ _IMMIGRANT_AGES: Final = (
 _MALE_IMMIGRANT_SHARE: Final = 0.54
 _SHORT_TERM_WORKER_SHARE: Final = 0.10
 _WORKER_AGES: Final = (20, 60)
-# A partner outside the household is looked for among the people whose ids are near: the
-# population is generated municipality by municipality, so they are mostly neighbours.
-_NEIGHBOUR_IDS: Final = 5_000
 
 KIND_LABELS: Final = {
     "birth": "Births",
@@ -257,18 +257,30 @@ def _hazard(age: int) -> float:
     return hazard + (_INFANT_HAZARD if age == 0 else 0.0)
 
 
-def _death_weight(age: int) -> float:
+def _death_pool(group: tuple[int, int | None]) -> str:
+    low, high = group
+    return f"death {low}-{high if high is not None else ''}"
+
+
+def _death_weight(age: int, group: tuple[int, int | None]) -> float:
     """Acceptance probability of a candidate of ``age`` within their age group."""
-    cap = _OLD_HAZARD_CAP if age >= _OLD_AGE else _hazard(_OLD_AGE - 1)
+    high = group[1]
+    cap = _HAZARD_CAP if high is None else _hazard(high)
     return min(1.0, _hazard(age) / cap)
 
 
+_DEATH_POOLS: Final = {_death_pool(group): group for group in _DEATH_AGE_GROUPS}
+
+
 @cache
-def _old_death_share() -> float:
-    """The share of deaths at age 60 or more, from Norway's population by age and h(a)."""
+def _death_groups() -> _Weighted:
+    """The age groups (as pool names) weighted by their share of Norway's deaths."""
     by_age = reference.national_population(2025).sum(axis=1)
     deaths = [float(n) * _hazard(age) for age, n in enumerate(by_age)]
-    return sum(deaths[_OLD_AGE:]) / sum(deaths)
+    return _Weighted.of(
+        (_death_pool((low, high)), sum(deaths[low : (high + 1 if high is not None else None)]))
+        for low, high in _DEATH_AGE_GROUPS
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -367,13 +379,20 @@ class _DailyRates:
 
 
 class _Pool:
-    """Random people matching a filter, fetched from the sampler a statement at a time."""
+    """Random people matching a filter, dealt to it from the run's stream of residents."""
 
     def __init__(self, run: _Run, where: PersonFilter) -> None:
         self._run = run
-        self._where = where
+        self.where = where
         self._queue: deque[Candidate] = deque()
-        self._dry = 0  # consecutive refills that found nobody
+        self._dry = 0  # consecutive deals that brought nobody
+
+    def offer(self, candidate: Candidate) -> bool:
+        """Queue a candidate of the stream if it matches and the queue has room."""
+        if len(self._queue) >= _POOL_CAPACITY or not self.where.matches(candidate):
+            return False
+        self._queue.append(candidate)
+        return True
 
     def take(self) -> Candidate | None:
         """The next candidate nobody has touched today, or None when none can be found."""
@@ -405,16 +424,9 @@ class _Pool:
     def _refill(self) -> bool:
         if self._dry >= 2:  # the filter matches (almost) nobody: stop probing for it today
             return False
-        found = sampling.sample_persons(
-            self._run.session,
-            rng=self._run.rng,
-            count=_POOL_REFILL,
-            where=self._where,
-            bounds=self._run.bounds,
-        )
-        self._dry = 0 if found else self._dry + 1
-        self._queue.extend(found)
-        return bool(found)
+        self._run.deal()
+        self._dry = 0 if self._queue else self._dry + 1
+        return bool(self._queue)
 
 
 # -------------------------------------------------------------------------------- the run
@@ -484,8 +496,12 @@ class _Run:
         self.pools = {
             "mother": _Pool(self, PersonFilter(kjoenn="kvinne", min_age=18, max_age=45, at=at)),
             "anyone": _Pool(self, PersonFilter()),
-            "young": _Pool(self, PersonFilter(max_age=_OLD_AGE - 1, at=at)),
-            "old": _Pool(self, PersonFilter(min_age=_OLD_AGE, at=at)),
+            **{
+                _death_pool((low, high)): _Pool(
+                    self, PersonFilter(min_age=low, max_age=high, at=at)
+                )
+                for low, high in _DEATH_AGE_GROUPS
+            },
             "unmarried": _Pool(self, PersonFilter(min_age=18, at=at, married=False)),
             "married": _Pool(self, PersonFilter(min_age=18, at=at, married=True)),
             "norwegian_adult": _Pool(self, PersonFilter(min_age=18, at=at, norwegian=True)),
@@ -495,102 +511,182 @@ class _Run:
     def age(self, person: Candidate) -> int:
         return person.age_at(self.day)
 
+    def deal(self) -> None:
+        """Fetch random residents (one statement of probes) and deal them to every pool.
+
+        One uniform stream serves every pool: a pool receives a uniform sample of the
+        people its filter matches, and a statement's probes feed all pools at once
+        instead of each pool probing for its own kind of person.
+        """
+        found = sampling.sample_persons(
+            self.session,
+            rng=self.rng,
+            count=_DEAL,
+            where=PersonFilter(),
+            bounds=self.bounds,
+            max_probes=_DEAL,
+        )
+        for candidate in found:
+            for pool in self.pools.values():
+                pool.offer(candidate)
+
 
 # ------------------------------------------------------------------------- the event kinds
 
-#: A pick returns the work to do inside a savepoint (returning the operations it made), or
-#: None when no suitable person was found for this attempt.
-Apply = Callable[[], int]
+
+@dataclass(frozen=True, slots=True)
+class _Planned:
+    """An item for a batched registry operation, and what it changes in the run if done."""
+
+    item: Any
+    residents: int = 0
 
 
-def _pick_birth(run: _Run) -> Apply | None:
-    mother = run.pools["mother"].take_weighted(lambda c: _fertility_weight(run.age(c)))
-    if mother is None:
-        return None
-    father = _father_for(run, mother)
-    kjoenn = "mann" if run.rng.random() < _BOY_SHARE else "kvinne"
-    first_names, _ = _name_lists(_first_foreign(mother.statsborgerskap) or "NOR", kjoenn)
-    fornavn = first_names.pick(run.rng)
+#: Picks up to n items of a kind (fewer when suitable people are not found).
+Pick = Callable[[_Run, int], list[_Planned]]
+#: The batched registry operation of a kind: an outcome (a result or a Problem) per item.
+Register = Callable[[_Run, list[Any]], Sequence[object]]
 
-    def apply() -> int:
-        operations.register_birth(
-            run.uow,
+
+def _take_weighted(
+    run: _Run, pool: str, n: int, weight: Callable[[Candidate], float]
+) -> list[Candidate]:
+    """Up to n candidates from a pool by acceptance sampling; each is marked touched."""
+    taken: list[Candidate] = []
+    for _ in range(n):
+        candidate = run.pools[pool].take_weighted(weight)
+        if candidate is None:
+            break
+        run.touched.add(candidate.id)
+        taken.append(candidate)
+    return taken
+
+
+def _pick_births(run: _Run, n: int) -> list[_Planned]:
+    mothers = _take_weighted(run, "mother", n, lambda c: _fertility_weight(run.age(c)))
+    planned = []
+    for mother, father in zip(mothers, _fathers_for(run, mothers), strict=True):
+        kjoenn = "mann" if run.rng.random() < _BOY_SHARE else "kvinne"
+        first_names, _ = _name_lists(_first_foreign(mother.statsborgerskap) or "NOR", kjoenn)
+        birth = operations.Birth(
             mor=mother.ident,
             far_eller_medmor=father.ident if father is not None else None,
             foedselsdato=run.day,
             kjoenn=kjoenn,
-            fornavn=fornavn,
-            rng=run.rng,
+            fornavn=first_names.pick(run.rng),
         )
-        run.touched.add(mother.id)  # one child a day: twins are not simulated
-        run.residents += 1
-        return 1
-
-    return apply
+        planned.append(_Planned(birth, residents=1))
+    return planned
 
 
-def _father_for(run: _Run, mother: Candidate) -> Candidate | None:
-    """Her husband, else a man of fitting age at her address, else nobody."""
-    # Anyone touched today may have died since the candidate was read: a parent who died
-    # today would get an event after his death, so he is left out.
-    if mother.is_married:
-        spouse = sampling.spouse(run.session, person=mother)
-        if spouse is None or spouse.id in run.touched:
-            return None
-        return spouse if spouse.kjoenn == "mann" and spouse.status != "doed" else None
-    for man in sampling.household(run.session, person=mother):
-        if man.id not in run.touched and _could_be_partner(run, mother, man, kjoenn="mann"):
-            return man
-    return None
+def _fathers_for(run: _Run, mothers: list[Candidate]) -> list[Candidate | None]:
+    """Each mother's husband, else a man of fitting age at her address, else nobody.
+
+    Anyone touched today may have died since the candidate was read: a parent who died
+    today would get an event after his death, so he is left out.
+    """
+    husbands = sampling.spouses(run.session, people=mothers)
+    unmarried = [m for m in mothers if not m.is_married]
+    at_home = dict(
+        zip(
+            (m.id for m in unmarried),
+            sampling.households(run.session, people=unmarried),
+            strict=True,
+        )
+    )
+    options: dict[int, list[Candidate]] = {}
+    for mother, husband in zip(mothers, husbands, strict=True):
+        if mother.is_married:
+            fits = (
+                husband is not None
+                and husband.kjoenn == "mann"
+                and husband.status != "doed"
+                and husband.id not in run.touched
+            )
+            options[mother.id] = [husband] if fits and husband is not None else []
+        else:
+            options[mother.id] = [
+                man for man in at_home[mother.id] if _could_be_partner(run, mother, man, "mann")
+            ]
+    return _first_unrelated(run, mothers, options, check=lambda m: not m.is_married)
 
 
-def _could_be_partner(run: _Run, person: Candidate, other: Candidate, *, kjoenn: str) -> bool:
-    """An adult of the sex and age to be the person's partner, and not a close relative."""
-    fits = (
+def _could_be_partner(run: _Run, person: Candidate, other: Candidate, kjoenn: str) -> bool:
+    """An adult of the sex and age to be the person's partner, not touched today.
+
+    Whether they are close relatives is checked for all pairs at once (``_first_unrelated``).
+    """
+    return (
         other.id != person.id
+        and other.id not in run.touched
         and other.kjoenn == kjoenn
         and run.age(other) >= 18
         and abs(run.age(other) - run.age(person)) <= _MAX_AGE_GAP
     )
-    return fits and not sampling.are_close_relatives(
-        run.session, person_id=person.id, other_id=other.id
-    )
 
 
-def _pick_death(run: _Run) -> Apply | None:
-    group = "old" if run.rng.random() < _old_death_share() else "young"
-    person = run.pools[group].take_weighted(lambda c: _death_weight(run.age(c)))
-    if person is None:
-        return None
+def _first_unrelated(
+    run: _Run,
+    people: list[Candidate],
+    options: dict[int, list[Candidate]],
+    *,
+    check: Callable[[Candidate], bool],
+) -> list[Candidate | None]:
+    """Per person the first option that is not a close relative (one statement for all).
 
-    def apply() -> int:
-        operations.register_death(run.uow, ident=person.ident, doedsdato=run.day)
-        run.touched.add(person.id)
-        if person.sivilstand_relatert_id is not None:
-            run.touched.add(person.sivilstand_relatert_id)  # now a widow(er)
-        run.residents -= 1
-        return 1
-
-    return apply
-
-
-def _pick_emigration(run: _Run) -> Apply | None:
-    foreign = run.rng.random() < _FOREIGN_EMIGRANT_SHARE
-    pool = run.pools["foreign_adult" if foreign else "norwegian_adult"]
-    person = pool.take_weighted(lambda c: _bell(run.age(c), _EMIGRATION_PEAK, _EMIGRATION_SPREAD))
-    if person is None:
-        return None
-    destination = _first_foreign(person.statsborgerskap) or _norwegian_destinations().pick(run.rng)
-
-    def apply() -> int:
-        operations.register_emigration(
-            run.uow, ident=person.ident, tilflyttingsland=destination, utflyttingsdato=run.day
+    ``check`` says for whom relatives must be ruled out (a spouse is not checked again).
+    The one chosen is marked touched.
+    """
+    pairs = [(p.id, o.id) for p in people if check(p) for o in options[p.id]]
+    related = sampling.close_relatives(run.session, pairs=pairs)
+    chosen: list[Candidate | None] = []
+    for person in people:
+        found = next(
+            (
+                o
+                for o in options[person.id]
+                if o.id not in run.touched and (person.id, o.id) not in related
+            ),
+            None,
         )
-        run.touched.add(person.id)
-        run.residents -= 1
-        return 1
+        if found is not None:
+            run.touched.add(found.id)
+        chosen.append(found)
+    return chosen
 
-    return apply
+
+def _pick_deaths(run: _Run, n: int) -> list[_Planned]:
+    planned = []
+    for _ in range(n):
+        pool = _death_groups().pick(run.rng)
+        group = _DEATH_POOLS[pool]
+        weight = lambda c: _death_weight(run.age(c), group)  # noqa: B023, E731
+        (person,) = _take_weighted(run, pool, 1, weight) or (None,)
+        if person is None:
+            continue
+        if person.sivilstand_relatert_id is not None:
+            run.touched.add(person.sivilstand_relatert_id)  # becomes a widow(er)
+        planned.append(_Planned(operations.Death(ident=person.ident, doedsdato=run.day), -1))
+    return planned
+
+
+def _pick_emigrations(run: _Run, n: int) -> list[_Planned]:
+    planned = []
+    for _ in range(n):
+        foreign = run.rng.random() < _FOREIGN_EMIGRANT_SHARE
+        pool = "foreign_adult" if foreign else "norwegian_adult"
+        weight = lambda c: _bell(run.age(c), _EMIGRATION_PEAK, _EMIGRATION_SPREAD)  # noqa: E731
+        (person,) = _take_weighted(run, pool, 1, weight) or (None,)
+        if person is None:
+            continue
+        destination = _first_foreign(person.statsborgerskap) or _norwegian_destinations().pick(
+            run.rng
+        )
+        item = operations.Emigration(
+            ident=person.ident, tilflyttingsland=destination, utflyttingsdato=run.day
+        )
+        planned.append(_Planned(item, residents=-1))
+    return planned
 
 
 def _immigrant_birth_date(run: _Run, *, worker: bool) -> date:
@@ -603,22 +699,21 @@ def _immigrant_birth_date(run: _Run, *, worker: bool) -> date:
     return min(born, run.day)
 
 
-def _pick_immigration(run: _Run) -> Apply | None:
-    citizenship = _foreign_citizenships().pick(run.rng)
-    kjoenn = "mann" if run.rng.random() < _MALE_IMMIGRANT_SHARE else "kvinne"
-    worker = run.rng.random() < _SHORT_TERM_WORKER_SHARE
-    foedselsdato = _immigrant_birth_date(run, worker=worker)
-    first_names, last_names = _name_lists(citizenship, kjoenn)
-    fornavn, etternavn = first_names.pick(run.rng), last_names.pick(run.rng)
-    dwelling = None if worker else _random_dwelling(run, kommunenummer=None)
-    if not worker and dwelling is None:
-        return None
-
-    def apply() -> int:
-        operations.register_immigration(
-            run.uow,
-            fornavn=fornavn,
-            etternavn=etternavn,
+def _pick_immigrations(run: _Run, n: int) -> list[_Planned]:
+    workers = [run.rng.random() < _SHORT_TERM_WORKER_SHARE for _ in range(n)]
+    dwellings = iter(_random_dwellings(run, [None] * workers.count(False)))
+    planned = []
+    for worker in workers:
+        citizenship = _foreign_citizenships().pick(run.rng)
+        kjoenn = "mann" if run.rng.random() < _MALE_IMMIGRANT_SHARE else "kvinne"
+        foedselsdato = _immigrant_birth_date(run, worker=worker)
+        first_names, last_names = _name_lists(citizenship, kjoenn)
+        dwelling = None if worker else next(dwellings)
+        if not worker and dwelling is None:
+            continue
+        item = operations.Immigration(
+            fornavn=first_names.pick(run.rng),
+            etternavn=last_names.pick(run.rng),
             foedselsdato=foedselsdato,
             kjoenn=kjoenn,
             statsborgerskap=[citizenship],
@@ -627,106 +722,72 @@ def _pick_immigration(run: _Run) -> Apply | None:
             adresse_id=dwelling.adresse.id if dwelling else None,
             bruksenhetsnummer=dwelling.bruksenhetsnummer if dwelling else None,
             d_nummer=worker,
-            rng=run.rng,
         )
-        run.residents += 0 if worker else 1
-        return 1
-
-    return apply
+        planned.append(_Planned(item, residents=0 if worker else 1))
+    return planned
 
 
-def _pick_marriage(run: _Run) -> Apply | None:
-    person = run.pools["unmarried"].take_weighted(
-        lambda c: _bell(run.age(c), _MARRIAGE_PEAK, _MARRIAGE_SPREAD)
+def _pick_marriages(run: _Run, n: int) -> list[_Planned]:
+    people = _take_weighted(
+        run, "unmarried", n, lambda c: _bell(run.age(c), _MARRIAGE_PEAK, _MARRIAGE_SPREAD)
     )
-    if person is None:
-        return None
-    same_sex = run.rng.random() < _SAME_SEX_MARRIAGE
-    kjoenn = person.kjoenn if same_sex else ("mann" if person.kjoenn == "kvinne" else "kvinne")
-    partner = _partner_at_home(run, person, kjoenn) or _partner_nearby(run, person, kjoenn)
-    if partner is None:
-        return None
-
-    def apply() -> int:
-        operations.register_marriage(
-            run.uow, ident_a=person.ident, ident_b=partner.ident, dato=run.day
-        )
-        run.touched.update((person.id, partner.id))
-        return 1
-
-    return apply
-
-
-def _partner_at_home(run: _Run, person: Candidate, kjoenn: str) -> Candidate | None:
-    for other in sampling.household(run.session, person=person):
-        if (
-            not other.is_married
-            and other.id not in run.touched
-            and _could_be_partner(run, person, other, kjoenn=kjoenn)
-        ):
-            return other
-    return None
+    wanted: dict[int, str] = {}
+    for person in people:
+        same_sex = run.rng.random() < _SAME_SEX_MARRIAGE
+        opposite = "mann" if person.kjoenn == "kvinne" else "kvinne"
+        wanted[person.id] = person.kjoenn if same_sex else opposite
+    options: dict[int, list[Candidate]] = {}
+    for person, members in zip(
+        people, sampling.households(run.session, people=people), strict=True
+    ):
+        at_home = [
+            other
+            for other in members
+            if not other.is_married and _could_be_partner(run, person, other, wanted[person.id])
+        ]
+        options[person.id] = at_home or _partners_nearby(run, person, wanted[person.id])
+    planned = []
+    partners = _first_unrelated(run, people, options, check=lambda _: True)
+    for person, partner in zip(people, partners, strict=True):
+        if partner is not None:
+            item = operations.Marriage(ident_a=person.ident, ident_b=partner.ident, dato=run.day)
+            planned.append(_Planned(item))
+    return planned
 
 
-def _partner_nearby(run: _Run, person: Candidate, kjoenn: str) -> Candidate | None:
-    """An unmarried person of similar age in the same municipality, if one is found cheaply.
+def _partners_nearby(run: _Run, person: Candidate, kjoenn: str) -> list[Candidate]:
+    """An unmarried person of similar age among the candidates fetched already (no query).
 
-    First among the unmarried candidates already fetched (free), then by one statement of
-    probes among the ids near the person's: the population is generated municipality by
-    municipality, so neighbours in id are mostly neighbours in place.
+    One in the same municipality when there is one, else from anywhere: looking for a
+    partner by municipality costs a statement of probes per marriage.
     """
     age = run.age(person)
 
     def suits(other: Candidate) -> bool:
         return (
-            other.kommunenummer == person.kommunenummer
-            and other.kjoenn == kjoenn
-            and not other.is_married
+            not other.is_married
             and abs(run.age(other) - age) <= _PARTNER_AGE_GAP
-            and _could_be_partner(run, person, other, kjoenn=kjoenn)
+            and _could_be_partner(run, person, other, kjoenn)
         )
 
-    found = run.pools["unmarried"].find(suits)
-    if found is not None:
-        return found
-    where = PersonFilter(
-        kjoenn=kjoenn,
-        min_age=max(18, age - _PARTNER_AGE_GAP),
-        max_age=age + _PARTNER_AGE_GAP,
-        at=run.day,
-        married=False,
-        kommunenummer=person.kommunenummer,
+    pool = run.pools["unmarried"]
+    found = pool.find(lambda o: o.kommunenummer == person.kommunenummer and suits(o))
+    found = found or pool.find(suits)
+    return [found] if found is not None else []
+
+
+def _pick_divorces(run: _Run, n: int) -> list[_Planned]:
+    people = _take_weighted(
+        run, "married", n, lambda c: _bell(run.age(c), _DIVORCE_PEAK, _DIVORCE_SPREAD)
     )
-    near = (max(1, person.id - _NEIGHBOUR_IDS), person.id + _NEIGHBOUR_IDS)
-    probed = sampling.sample_persons(
-        run.session,
-        rng=run.rng,
-        count=2,
-        where=where,
-        bounds=near,
-        max_probes=256,
-    )
-    return next((o for o in probed if o.id not in run.touched and suits(o)), None)
-
-
-def _pick_divorce(run: _Run) -> Apply | None:
-    person = run.pools["married"].take_weighted(
-        lambda c: _bell(run.age(c), _DIVORCE_PEAK, _DIVORCE_SPREAD)
-    )
-    if person is None:
-        return None
-    spouse = sampling.spouse(run.session, person=person)
-    if spouse is None or spouse.status == "doed" or spouse.id in run.touched:
-        return None
-
-    def apply() -> int:
-        operations.register_divorce(
-            run.uow, ident_a=person.ident, ident_b=spouse.ident, dato=run.day
-        )
-        run.touched.update((person.id, spouse.id))
-        return 1
-
-    return apply
+    planned = []
+    for person, spouse in zip(people, sampling.spouses(run.session, people=people), strict=True):
+        if spouse is None or spouse.status == "doed" or spouse.id in run.touched:
+            continue
+        run.touched.add(spouse.id)
+        item = operations.Divorce(ident_a=person.ident, ident_b=spouse.ident, dato=run.day)
+        planned.append(_Planned(item))
+    return planned
 
 
 @dataclass(frozen=True, slots=True)
@@ -840,99 +901,79 @@ def _random_dwelling(run: _Run, *, kommunenummer: str | None) -> _Dwelling | Non
     return _random_dwellings(run, [kommunenummer])[0]
 
 
-_PICKS: Final[dict[str, Callable[[_Run], Apply | None]]] = {
-    "birth": _pick_birth,
-    "death": _pick_death,
-    "immigration": _pick_immigration,
-    "emigration": _pick_emigration,
-    "marriage": _pick_marriage,
-    "divorce": _pick_divorce,
+_PICKS: Final[dict[str, Pick]] = {
+    "birth": _pick_births,
+    "death": _pick_deaths,
+    "immigration": _pick_immigrations,
+    "emigration": _pick_emigrations,
+    "marriage": _pick_marriages,
+    "divorce": _pick_divorces,
+}
+_REGISTERS: Final[dict[str, Register]] = {
+    "birth": lambda run, items: operations.register_births(run.uow, births=items, rng=run.rng),
+    "death": lambda run, items: operations.register_deaths(run.uow, deaths=items),
+    "immigration": lambda run, items: operations.register_immigrations(
+        run.uow, immigrations=items, rng=run.rng
+    ),
+    "emigration": lambda run, items: operations.register_emigrations(run.uow, emigrations=items),
+    "marriage": lambda run, items: operations.register_marriages(run.uow, marriages=items),
+    "divorce": lambda run, items: operations.register_divorces(run.uow, divorces=items),
 }
 
 
-def _attempt(run: _Run, kind: str, *, guarded: bool = True) -> int:
-    """Make one event of ``kind`` happen; returns the operations it took (0 if given up).
+def _happen(run: _Run, kind: str, count: int) -> int:
+    """Make ``count`` events of ``kind`` happen in batches; returns the operations done.
 
-    ``guarded``: each operation in its own savepoint, a refusal is counted and another pick
-    tried. Unguarded (inside a group's savepoint, see ``_run_group``) a refusal raises
-    ``_GroupRefusedError`` so that the whole group is undone and run guarded again.
+    Each round picks people for the events still to happen and registers them with one
+    batched operation in one savepoint. An item the registry refuses (a ``Problem`` in its
+    outcome) writes nothing and is counted; a refusal of the whole batch (raised) is undone
+    by the savepoint. Events still missing after MAX_ATTEMPTS rounds are given up.
     """
+    report = run.report
+    done = 0
     for _ in range(MAX_ATTEMPTS):
-        apply = _PICKS[kind](run)
-        if apply is None:
+        if done >= count:
+            break
+        planned = _PICKS[kind](run, count - done)
+        if not planned:
             continue
         try:
-            if guarded:
-                with run.uow.savepoint():
-                    done = apply()
-            else:
-                done = apply()
+            with run.uow.savepoint():
+                outcome = _REGISTERS[kind](run, [p.item for p in planned])
         except Problem:
-            if not guarded:
-                raise _GroupRefusedError from None
-            run.report.refusals[kind] += 1
+            report.refusals[kind] += len(planned)
             continue
-        run.report.operations[kind] += done
-        run.report.done[kind] += done if kind == "move" else 1
-        return done
-    run.report.given_up[kind] += 1
-    return 0
-
-
-class _GroupRefusedError(Exception):
-    """An operation of a group was refused: the group's savepoint must be rolled back."""
-
-
-@dataclass(frozen=True, slots=True)
-class _RunState:
-    """What a group of operations changes in the run besides the database (to undo it)."""
-
-    touched: set[int]
-    residents: int
-    counters: tuple[Counter[str], ...]
-
-    @classmethod
-    def of(cls, run: _Run) -> _RunState:
-        report = run.report
-        counters = (report.done, report.operations, report.refusals, report.given_up)
-        return cls(set(run.touched), run.residents, tuple(Counter(c) for c in counters))
-
-    def restore(self, run: _Run) -> None:
-        run.touched = set(self.touched)
-        run.residents = self.residents
-        report = run.report
-        report.done, report.operations, report.refusals, report.given_up = (
-            Counter(c) for c in self.counters
-        )
+        for item, result in zip(planned, outcome, strict=True):
+            if isinstance(result, Problem):
+                report.refusals[kind] += 1
+                continue
+            run.residents += item.residents
+            done += 1
+    report.given_up[kind] += count - done
+    report.operations[kind] += done
+    report.done[kind] += done
+    return done
 
 
 def _run_group(
     run: _Run, clock: SimulatedClock, entries: list[tuple[int, str]], at: Callable[[int], datetime]
 ) -> int:
-    """Operations of other kinds than moves, several in one savepoint; returns their count.
+    """Operations of other kinds than moves, a batch per kind; returns their count.
 
-    Refusals are rare (the picks avoid them), so a group is first run in one savepoint
-    instead of one per operation, saving two statements per operation. When an operation
-    of the group is refused, the savepoint undoes the whole group, its effects on the run
-    are restored, and the group is run again with a savepoint per operation as usual.
+    The kinds happen in the order of their first entry, each at that entry's time (the
+    clock never goes back), so event times order like the registrations.
     """
-    state = _RunState.of(run)
+    first_entry: dict[str, int] = {}
+    for index, kind in entries:
+        first_entry.setdefault(kind, index)
+    counts = Counter(kind for _, kind in entries)
     total = 0
-    for guarded in (False, True):
-        total = 0
-        try:
-            with run.uow.savepoint() if not guarded else nullcontext():
-                for index, kind in entries:
-                    # Events are spread over the day, so their times order like the
-                    # registrations (a group run again goes on from where the clock is).
-                    clock.set(max(at(index), clock.now()))
-                    began = wallclock.perf_counter()
-                    total += _attempt(run, kind, guarded=guarded)
-                    spent = run.report.seconds_by_kind
-                    spent[kind] = spent.get(kind, 0.0) + wallclock.perf_counter() - began
-            return total
-        except _GroupRefusedError:
-            state.restore(run)
+    for kind, index in first_entry.items():
+        clock.set(max(at(index), clock.now()))
+        began = wallclock.perf_counter()
+        total += _happen(run, kind, counts[kind])
+        spent = run.report.seconds_by_kind
+        spent[kind] = spent.get(kind, 0.0) + wallclock.perf_counter() - began
     return total
 
 

@@ -33,15 +33,14 @@ from sqlalchemy import (
     ARRAY,
     BigInteger,
     ColumnElement,
-    and_,
     bindparam,
-    exists,
     func,
     or_,
     select,
 )
 from sqlalchemy.orm import Session
 
+from felles.kernel.db import member_of
 from felles.registries.folkeregister import queries
 from felles.registries.folkeregister.document import PARENT_ROLES
 from felles.registries.folkeregister.model import Familierelasjon, Person, TidligereIdent
@@ -51,6 +50,7 @@ __all__ = [
     "Candidate",
     "PersonFilter",
     "are_close_relatives",
+    "close_relatives",
     "count_residents",
     "get_candidates",
     "household",
@@ -59,6 +59,7 @@ __all__ = [
     "residents_at",
     "sample_persons",
     "spouse",
+    "spouses",
     "taken_idents",
 ]
 
@@ -167,6 +168,29 @@ class PersonFilter:
         elif self.norwegian is False:
             conditions.append(c.statsborgerskap.not_like("%NOR%"))
         return conditions
+
+    def matches(self, person: Candidate) -> bool:
+        """The filter in Python, for candidates fetched already (the same rules as SQL)."""
+        married = person.sivilstand in MARRIED
+        norwegian = "NOR" in person.statsborgerskap
+        return (
+            (self.status is None or person.status == self.status)
+            and (self.kjoenn is None or person.kjoenn == self.kjoenn)
+            and (self.married is None or married == self.married)
+            and (self.norwegian is None or norwegian == self.norwegian)
+            and (self.adressebeskyttelse in (None, person.adressebeskyttelse))
+            and (self.kommunenummer in (None, person.kommunenummer))
+            and self._age_matches(person.foedselsdato)
+        )
+
+    def _age_matches(self, born: date) -> bool:
+        if self.min_age is None and self.max_age is None:
+            return True
+        if self.at is None:
+            raise ValueError("an age filter needs the day the ages refer to (at=...)")
+        if self.min_age is not None and born > _years_before(self.at, self.min_age):
+            return False
+        return self.max_age is None or born > _years_before(self.at, self.max_age + 1)
 
     def _age_conditions(self) -> list[ColumnElement[bool]]:
         # Age a on day d  <=>  d - (a + 1) years < foedselsdato <= d - a years.
@@ -346,62 +370,76 @@ def households(
     return found
 
 
+def spouses(session: Session, *, people: Sequence[Candidate]) -> list[Candidate | None]:
+    """``spouse`` for each of ``people``, in one statement for all of them."""
+    wanted = {
+        p.sivilstand_relatert_id
+        for p in people
+        if p.is_married and p.sivilstand_relatert_id is not None
+    }
+    found = {c.id: c for c in get_candidates(session, ids=sorted(wanted))} if wanted else {}
+    result: list[Candidate | None] = []
+    for person in people:
+        related = person.sivilstand_relatert_id
+        other = found.get(related) if person.is_married and related is not None else None
+        result.append(
+            other if other is not None and other.sivilstand_relatert_id == person.id else None
+        )
+    return result
+
+
 def spouse(session: Session, *, person: Candidate) -> Candidate | None:
     """The person's spouse or registered partner, when the registry links both ways."""
-    if not person.is_married or person.sivilstand_relatert_id is None:
-        return None
-    found = get_candidates(session, ids=[person.sivilstand_relatert_id])
-    if not found or found[0].sivilstand_relatert_id != person.id:
-        return None
-    return found[0]
+    return spouses(session, people=[person])[0]
 
 
 _relation = Familierelasjon.__table__
-_other_parents = _relation.alias("other_parents")
 _former = TidligereIdent.__table__
-# Built once (the statements are the same on every call; only the values change).
-_DIRECT_RELATION: Final = select(_relation.c.id).where(
-    _relation.c.person_id == bindparam("person_id"),
-    _relation.c.relatert_person_id == bindparam("other_id"),
+# Each person's parents and children: the rows that make two people too close to marry.
+_PARENTS_AND_CHILDREN: Final = select(
+    _relation.c.person_id, _relation.c.relatert_person_id, _relation.c.relatert_persons_rolle
+).where(
+    _relation.c.person_id.in_(bindparam("ids", expanding=True)),
     or_(
         _relation.c.relatert_persons_rolle.in_(_PARENT_ROLES),
         _relation.c.min_rolle_for_person.in_(_PARENT_ROLES),
     ),
 )
-_SHARED_PARENT: Final = (
-    select(_relation.c.id)
-    .join(
-        _other_parents,
-        and_(
-            _other_parents.c.relatert_person_id == _relation.c.relatert_person_id,
-            _other_parents.c.person_id == bindparam("other_id"),
-            _other_parents.c.relatert_persons_rolle.in_(_PARENT_ROLES),
-        ),
-    )
-    .where(
-        _relation.c.person_id == bindparam("person_id"),
-        _relation.c.relatert_persons_rolle.in_(_PARENT_ROLES),
-    )
-)
-# One round trip for both questions: a row comes back when either finds one.
-_CLOSE_RELATIVES: Final = select(
-    or_(exists(_DIRECT_RELATION), exists(_SHARED_PARENT)).label("close")
-)
-_TAKEN_IDENTS: Final = (
-    select(_person.c.ident)
-    .where(_person.c.ident.in_(bindparam("idents", expanding=True)))
-    .union(select(_former.c.ident).where(_former.c.ident.in_(bindparam("idents", expanding=True))))
-)
+
+
+def close_relatives(session: Session, *, pairs: Sequence[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The pairs (as given) where one is the other's parent or child, or they share a parent.
+
+    One statement for all pairs: every person's parents and children.
+    """
+    ids = sorted({person_id for pair in pairs for person_id in pair})
+    if not ids:
+        return set()
+    parents: dict[int, set[int]] = {}
+    children: dict[int, set[int]] = {}
+    for row in session.execute(_PARENTS_AND_CHILDREN, {"ids": ids}):
+        # A row names the related person's role: a parent role means "my parent".
+        is_parent = row.relatert_persons_rolle in PARENT_ROLES
+        (parents if is_parent else children).setdefault(row.person_id, set()).add(
+            row.relatert_person_id
+        )
+    close: set[tuple[int, int]] = set()
+    for first, second in pairs:
+        mine, theirs = parents.get(first, set()), parents.get(second, set())
+        if second in mine or second in children.get(first, set()) or mine & theirs:
+            close.add((first, second))
+    return close
 
 
 def are_close_relatives(session: Session, *, person_id: int, other_id: int) -> bool:
     """True when one is the other's parent or child, or they share a parent (siblings)."""
-    found = session.scalar(_CLOSE_RELATIVES, {"person_id": person_id, "other_id": other_id})
-    return bool(found)
+    return bool(close_relatives(session, pairs=[(person_id, other_id)]))
 
 
 def taken_idents(session: Session, *, idents: Sequence[str]) -> set[str]:
     """Which of ``idents`` are somebody's identity number now or were before (never reissued)."""
     if not idents:
         return set()
-    return set(session.scalars(_TAKEN_IDENTS, {"idents": list(idents)}))
+    query = select(_person.c.ident).where(member_of(session, _person.c.ident, idents))
+    former = select(_former.c.ident).where(member_of(session, _former.c.ident, idents))
+    return set(session.scalars(query.union(former)))
