@@ -76,12 +76,15 @@ MAX_ATTEMPTS: Final = 8
 # pool keeps at most _POOL_CAPACITY of them.
 _DEAL: Final = 512
 _POOL_CAPACITY: Final = 1_024
+_RESIDENTS: Final = PersonFilter()
+# People of an age are picked from a stretch of birth dates holding about this many.
+_WINDOW_PEOPLE: Final = 24
+# Unmarried adults at hand when a partner is looked for outside the household.
+_PARTNER_CHOICE: Final = 256
 # Operations of the other kinds run in one savepoint at a time (see ``_run_group``).
 _GROUP_SIZE: Final = 128
 # People moved by one ``register_moves`` (a batch of households).
 _MOVE_BATCH: Final = 250
-# Acceptance sampling gives up after this many rejected candidates for one pick.
-_MAX_REJECTIONS: Final = 4_000
 
 # Mothers: fertility by age, a bell around 31 (SSB: most births to women aged 28-34).
 _FERTILE_AGES: Final = (18, 45)
@@ -91,12 +94,6 @@ _BOY_SHARE: Final = 0.513  # about 105 boys per 100 girls
 # (h(60) ≈ 0.6 %, h(80) ≈ 5 %, h(90) ≈ 14 %, h(100) ≈ 40 %), plus infant mortality.
 _GOMPERTZ_A, _GOMPERTZ_B, _MAKEHAM = 1.1e-5, 0.105, 0.0002
 _INFANT_HAZARD: Final = 0.002
-# Deaths are drawn from age groups so that acceptance is not a few percent: first the
-# group (in proportion to its expected deaths in Norway's population), then a person of
-# the group accepted with h(a) / (the group's highest hazard). h grows about 2.9 times a
-# decade, so within a group most candidates drawn are accepted.
-_DEATH_AGE_GROUPS: Final = ((0, 0), (1, 39), (40, 59), (60, 69), (70, 79), (80, 89), (90, None))
-_HAZARD_CAP: Final = 0.5  # h(102): everyone older is accepted
 # Marriage: mean age at marriage 2023 is 37 (women) and 40 (men), remarriages included.
 _MARRIAGE_PEAK, _MARRIAGE_SPREAD = 37.0, 10.0
 _MAX_AGE_GAP: Final = 15  # partners (and the father of a child) live within this age gap
@@ -257,30 +254,33 @@ def _hazard(age: int) -> float:
     return hazard + (_INFANT_HAZARD if age == 0 else 0.0)
 
 
-def _death_pool(group: tuple[int, int | None]) -> str:
-    low, high = group
-    return f"death {low}-{high if high is not None else ''}"
+def _death_weight(age: int) -> float:
+    return _hazard(age)
 
 
-def _death_weight(age: int, group: tuple[int, int | None]) -> float:
-    """Acceptance probability of a candidate of ``age`` within their age group."""
-    high = group[1]
-    cap = _HAZARD_CAP if high is None else _hazard(high)
-    return min(1.0, _hazard(age) / cap)
+def _emigration_weight(age: int) -> float:
+    return _bell(age, _EMIGRATION_PEAK, _EMIGRATION_SPREAD) if age >= 18 else 0.0
 
 
-_DEATH_POOLS: Final = {_death_pool(group): group for group in _DEATH_AGE_GROUPS}
+def _marriage_weight(age: int) -> float:
+    return _bell(age, _MARRIAGE_PEAK, _MARRIAGE_SPREAD) if age >= 18 else 0.0
+
+
+def _divorce_weight(age: int) -> float:
+    return _bell(age, _DIVORCE_PEAK, _DIVORCE_SPREAD) if age >= 18 else 0.0
 
 
 @cache
-def _death_groups() -> _Weighted:
-    """The age groups (as pool names) weighted by their share of Norway's deaths."""
-    by_age = reference.national_population(2025).sum(axis=1)
-    deaths = [float(n) * _hazard(age) for age, n in enumerate(by_age)]
-    return _Weighted.of(
-        (_death_pool((low, high)), sum(deaths[low : (high + 1 if high is not None else None)]))
-        for low, high in _DEATH_AGE_GROUPS
-    )
+def _ages_by(weight: Callable[[int], float], sex: int | None = None) -> tuple[float, ...]:
+    """Cumulative weights of ages 0…105: the rate at each age × Norway's people of that age.
+
+    Choosing an age by these and then a person of that age gives each person a chance
+    proportional to the age-specific rate (``sex``: 0 kvinne, 1 mann, None both).
+    """
+    population = reference.national_population(2025)
+    people = population.sum(axis=1) if sex is None else population[:, sex]
+    weights = [float(n) * weight(age) for age, n in enumerate(people.tolist())]
+    return tuple(np.cumsum(weights).tolist())
 
 
 @dataclass(frozen=True, slots=True)
@@ -403,15 +403,10 @@ class _Pool:
             if candidate.id not in self._run.touched:
                 return candidate
 
-    def take_weighted(self, weight: Callable[[Candidate], float]) -> Candidate | None:
-        """Acceptance sampling: a candidate is kept with probability ``weight`` (0..1)."""
-        for _ in range(_MAX_REJECTIONS):
-            candidate = self.take()
-            if candidate is None:
-                return None
-            if self._run.rng.random() < weight(candidate):
-                return candidate
-        return None
+    def fill(self, at_least: int) -> None:
+        """Deal until the pool holds ``at_least`` candidates (or the stream runs dry)."""
+        while len(self._queue) < at_least and self._refill():
+            pass
 
     def find(self, suits: Callable[[Candidate], bool]) -> Candidate | None:
         """Take the first fetched candidate that ``suits`` (no query), or None."""
@@ -424,9 +419,10 @@ class _Pool:
     def _refill(self) -> bool:
         if self._dry >= 2:  # the filter matches (almost) nobody: stop probing for it today
             return False
+        before = len(self._queue)
         self._run.deal()
-        self._dry = 0 if self._queue else self._dry + 1
-        return bool(self._queue)
+        self._dry = 0 if len(self._queue) > before else self._dry + 1
+        return len(self._queue) > before
 
 
 # -------------------------------------------------------------------------------- the run
@@ -494,18 +490,8 @@ class _Run:
         self.bounds = sampling.id_bounds(self.session)
         at = day
         self.pools = {
-            "mother": _Pool(self, PersonFilter(kjoenn="kvinne", min_age=18, max_age=45, at=at)),
             "anyone": _Pool(self, PersonFilter()),
-            **{
-                _death_pool((low, high)): _Pool(
-                    self, PersonFilter(min_age=low, max_age=high, at=at)
-                )
-                for low, high in _DEATH_AGE_GROUPS
-            },
             "unmarried": _Pool(self, PersonFilter(min_age=18, at=at, married=False)),
-            "married": _Pool(self, PersonFilter(min_age=18, at=at, married=True)),
-            "norwegian_adult": _Pool(self, PersonFilter(min_age=18, at=at, norwegian=True)),
-            "foreign_adult": _Pool(self, PersonFilter(min_age=18, at=at, norwegian=False)),
         }
 
     def age(self, person: Candidate) -> int:
@@ -548,22 +534,60 @@ Pick = Callable[[_Run, int], list[_Planned]]
 Register = Callable[[_Run, list[Any]], Sequence[object]]
 
 
-def _take_weighted(
-    run: _Run, pool: str, n: int, weight: Callable[[Candidate], float]
+def _birth_window(run: _Run, age: int, sex: int | None) -> tuple[date, date]:
+    """Birth dates [first, last] of some people who are ``age`` today.
+
+    A random stretch of the year of birth dates that makes one ``age`` today, long enough
+    to hold about _WINDOW_PEOPLE people of the sex in the simulated population (a day or
+    two in a population of millions, the whole year in a small test population).
+    """
+    latest = sampling.years_before(run.day, age)
+    earliest = sampling.years_before(run.day, age + 1) + timedelta(days=1)
+    span = (latest - earliest).days + 1
+    share = _age_shares(sex)[min(age, len(_age_shares(sex)) - 1)]
+    expected = max(run.residents, 1) * share
+    days = min(span, max(1, math.ceil(_WINDOW_PEOPLE * span / expected)) if expected else span)
+    first = earliest + timedelta(days=run.rng.randrange(span - days + 1))
+    return first, first + timedelta(days=days - 1)
+
+
+@cache
+def _age_shares(sex: int | None) -> tuple[float, ...]:
+    """Each age's share of Norway's population (of one sex: 0 kvinne, 1 mann)."""
+    population = reference.national_population(2025)
+    people = population.sum(axis=1) if sex is None else population[:, sex]
+    return tuple((people / population.sum()).tolist())
+
+
+def _by_age(
+    run: _Run,
+    n: int,
+    ages: tuple[float, ...],
+    where: PersonFilter = _RESIDENTS,
+    *,
+    sex: int | None = None,
 ) -> list[Candidate]:
-    """Up to n candidates from a pool by acceptance sampling; each is marked touched."""
+    """Up to n people matching ``where``, each of an age drawn by the cumulative ``ages``.
+
+    For each an age is drawn, then a stretch of birth dates giving that age today, then a
+    random matching person born in it (``sampling.born_between``: two statements for all
+    of them). Stretches where nobody matches, and people touched today, are left out; the
+    ones returned are marked touched.
+    """
+    drawn = run.rng.choices(range(len(ages)), cum_weights=ages, k=n)
+    windows = [_birth_window(run, age, sex) for age in drawn]
     taken: list[Candidate] = []
-    for _ in range(n):
-        candidate = run.pools[pool].take_weighted(weight)
-        if candidate is None:
-            break
-        run.touched.add(candidate.id)
-        taken.append(candidate)
+    for candidate in sampling.born_between(run.session, windows=windows, where=where, rng=run.rng):
+        if candidate is not None and candidate.id not in run.touched:
+            run.touched.add(candidate.id)
+            taken.append(candidate)
     return taken
 
 
 def _pick_births(run: _Run, n: int) -> list[_Planned]:
-    mothers = _take_weighted(run, "mother", n, lambda c: _fertility_weight(run.age(c)))
+    mothers = _by_age(
+        run, n, _ages_by(_fertility_weight, sex=0), PersonFilter(kjoenn="kvinne"), sex=0
+    )
     planned = []
     for mother, father in zip(mothers, _fathers_for(run, mothers), strict=True):
         kjoenn = "mann" if run.rng.random() < _BOY_SHARE else "kvinne"
@@ -657,13 +681,7 @@ def _first_unrelated(
 
 def _pick_deaths(run: _Run, n: int) -> list[_Planned]:
     planned = []
-    for _ in range(n):
-        pool = _death_groups().pick(run.rng)
-        group = _DEATH_POOLS[pool]
-        weight = lambda c: _death_weight(run.age(c), group)  # noqa: B023, E731
-        (person,) = _take_weighted(run, pool, 1, weight) or (None,)
-        if person is None:
-            continue
+    for person in _by_age(run, n, _ages_by(_death_weight)):
         if person.sivilstand_relatert_id is not None:
             run.touched.add(person.sivilstand_relatert_id)  # becomes a widow(er)
         planned.append(_Planned(operations.Death(ident=person.ident, doedsdato=run.day), -1))
@@ -671,14 +689,13 @@ def _pick_deaths(run: _Run, n: int) -> list[_Planned]:
 
 
 def _pick_emigrations(run: _Run, n: int) -> list[_Planned]:
+    foreign = sum(run.rng.random() < _FOREIGN_EMIGRANT_SHARE for _ in range(n))
+    ages = _ages_by(_emigration_weight)
+    people = _by_age(run, foreign, ages, PersonFilter(norwegian=False)) + _by_age(
+        run, n - foreign, ages, PersonFilter(norwegian=True)
+    )
     planned = []
-    for _ in range(n):
-        foreign = run.rng.random() < _FOREIGN_EMIGRANT_SHARE
-        pool = "foreign_adult" if foreign else "norwegian_adult"
-        weight = lambda c: _bell(run.age(c), _EMIGRATION_PEAK, _EMIGRATION_SPREAD)  # noqa: E731
-        (person,) = _take_weighted(run, pool, 1, weight) or (None,)
-        if person is None:
-            continue
+    for person in people:
         destination = _first_foreign(person.statsborgerskap) or _norwegian_destinations().pick(
             run.rng
         )
@@ -728,9 +745,7 @@ def _pick_immigrations(run: _Run, n: int) -> list[_Planned]:
 
 
 def _pick_marriages(run: _Run, n: int) -> list[_Planned]:
-    people = _take_weighted(
-        run, "unmarried", n, lambda c: _bell(run.age(c), _MARRIAGE_PEAK, _MARRIAGE_SPREAD)
-    )
+    people = _by_age(run, n, _ages_by(_marriage_weight), PersonFilter(married=False))
     wanted: dict[int, str] = {}
     for person in people:
         same_sex = run.rng.random() < _SAME_SEX_MARRIAGE
@@ -771,15 +786,14 @@ def _partners_nearby(run: _Run, person: Candidate, kjoenn: str) -> list[Candidat
         )
 
     pool = run.pools["unmarried"]
+    pool.fill(_PARTNER_CHOICE)
     found = pool.find(lambda o: o.kommunenummer == person.kommunenummer and suits(o))
     found = found or pool.find(suits)
     return [found] if found is not None else []
 
 
 def _pick_divorces(run: _Run, n: int) -> list[_Planned]:
-    people = _take_weighted(
-        run, "married", n, lambda c: _bell(run.age(c), _DIVORCE_PEAK, _DIVORCE_SPREAD)
-    )
+    people = _by_age(run, n, _ages_by(_divorce_weight), PersonFilter(married=True))
     planned = []
     for person, spouse in zip(people, sampling.spouses(run.session, people=people), strict=True):
         if spouse is None or spouse.status == "doed" or spouse.id in run.touched:

@@ -9,7 +9,9 @@ from itertools import count
 from typing import Any
 
 import pytest
-from sqlalchemy import insert
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import insert, select
 
 from felles.kernel.db import Database
 from felles.registries.folkeregister import sampling
@@ -274,3 +276,44 @@ def test_taken_idents_include_former_ones(people: Database) -> None:
     with people.read_session() as session:
         taken = sampling.taken_idents(session, idents=[f"{5:011d}", "99999999999", "12345678901"])
     assert taken == {f"{5:011d}", "99999999999"}
+
+
+_FILTERS = st.builds(
+    PersonFilter,
+    status=st.sampled_from([None, "bosatt", "doed"]),
+    kjoenn=st.sampled_from([None, "kvinne", "mann"]),
+    min_age=st.one_of(st.none(), st.integers(0, 70)),
+    max_age=st.one_of(st.none(), st.integers(0, 70)),
+    at=st.just(DAY),
+    married=st.sampled_from([None, True, False]),
+    kommunenummer=st.sampled_from([None, "0301", "4601"]),
+    norwegian=st.sampled_from([None, True, False]),
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(where=_FILTERS)
+def test_a_filter_in_python_picks_the_same_people_as_in_sql(
+    session: Any, where: PersonFilter
+) -> None:
+    everyone = sampling.get_candidates(session, ids=list(range(1, 601)))
+    assert {c.id for c in everyone if where.matches(c)} == _matching_ids(session, where)
+
+
+def _matching_ids(session: Any, where: PersonFilter) -> set[int]:
+    person = Person.__table__
+    return set(session.scalars(select(person.c.id).where(*where.conditions())))
+
+
+def test_people_born_in_windows_are_picked_from_them_only(session: Any) -> None:
+    windows = [(date(1961, 2, 1), date(1961, 12, 31)), (date(1990, 1, 1), date(1990, 1, 1))]
+    where = PersonFilter(kjoenn="kvinne")
+    picked = sampling.born_between(session, windows=windows * 20, where=where, rng=random.Random(3))
+    first = [p for p in picked[0::2] if p is not None]
+    assert len(first) == 20 and len({p.id for p in first}) > 1
+    assert all(date(1961, 2, 1) <= p.foedselsdato <= date(1961, 12, 31) for p in first)
+    assert all(p.kjoenn == "kvinne" for p in first)
+    assert picked[1::2] == [None] * 20  # nobody is born on that day
+    assert sampling.born_between(session, windows=[], where=where, rng=random.Random(3)) == []

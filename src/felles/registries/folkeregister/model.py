@@ -81,6 +81,8 @@ class Person(Base):
     __table_args__ = (
         # Who lives at an address (a household moves together; letters go to a household).
         Index("ix_frg_person_adresse", "adresse_id", "bruksenhetsnummer"),
+        # People of an age (the simulator picks by birth date; agencies ask "born on").
+        Index("ix_frg_person_foedselsdato", "foedselsdato"),
     )
 
 

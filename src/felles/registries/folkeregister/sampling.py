@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import random
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -50,6 +51,7 @@ __all__ = [
     "Candidate",
     "PersonFilter",
     "are_close_relatives",
+    "born_between",
     "close_relatives",
     "count_residents",
     "get_candidates",
@@ -61,6 +63,7 @@ __all__ = [
     "spouse",
     "spouses",
     "taken_idents",
+    "years_before",
 ]
 
 BOSATT: Final = "bosatt"
@@ -124,7 +127,7 @@ class Candidate:
         return "NOR" in self.statsborgerskap.split(",")
 
 
-def _years_before(day: date, years: int) -> date:
+def years_before(day: date, years: int) -> date:
     """The same calendar day ``years`` earlier (29 February falls back to the 28th)."""
     try:
         return day.replace(year=day.year - years)
@@ -188,9 +191,9 @@ class PersonFilter:
             return True
         if self.at is None:
             raise ValueError("an age filter needs the day the ages refer to (at=...)")
-        if self.min_age is not None and born > _years_before(self.at, self.min_age):
+        if self.min_age is not None and born > years_before(self.at, self.min_age):
             return False
-        return self.max_age is None or born > _years_before(self.at, self.max_age + 1)
+        return self.max_age is None or born > years_before(self.at, self.max_age + 1)
 
     def _age_conditions(self) -> list[ColumnElement[bool]]:
         # Age a on day d  <=>  d - (a + 1) years < foedselsdato <= d - a years.
@@ -201,9 +204,9 @@ class PersonFilter:
         c = _person.c
         conditions: list[ColumnElement[bool]] = []
         if self.min_age is not None:
-            conditions.append(c.foedselsdato <= _years_before(self.at, self.min_age))
+            conditions.append(c.foedselsdato <= years_before(self.at, self.min_age))
         if self.max_age is not None:
-            conditions.append(c.foedselsdato > _years_before(self.at, self.max_age + 1))
+            conditions.append(c.foedselsdato > years_before(self.at, self.max_age + 1))
         return conditions
 
 
@@ -301,8 +304,40 @@ def get_candidates(session: Session, *, ids: Sequence[int]) -> list[Candidate]:
     """The people with these ids, in id order (missing ids are left out)."""
     if not ids:
         return []
-    query = select(*_COLUMNS).where(_person.c.id.in_(list(ids))).order_by(_person.c.id)
+    query = select(*_COLUMNS).where(member_of(session, _person.c.id, ids)).order_by(_person.c.id)
     return [_candidate(row) for row in session.execute(query)]
+
+
+def born_between(
+    session: Session,
+    *,
+    windows: Sequence[tuple[date, date]],
+    where: PersonFilter,
+    rng: random.Random,
+) -> list[Candidate | None]:
+    """For each window [first, last] of birth dates a matching person born in it, or None.
+
+    Uniform among the matching people born in the window: one statement reads their ids
+    and birth dates (the index on foedselsdato), ``rng`` chooses, and one more statement
+    reads the chosen. A caller that chooses windows by age gets people by age without
+    probing the whole population for the rare ones (the very old, say); a window of a day
+    or a few holds a few dozen people in a population of millions.
+    """
+    if not windows:
+        return []
+    c = _person.c
+    ranges = sorted(set(windows))
+    in_a_window = or_(*(c.foedselsdato.between(first, last) for first, last in ranges))
+    query = select(c.foedselsdato, c.id).where(in_a_window, *where.conditions())
+    rows = sorted((row.foedselsdato, row.id) for row in session.execute(query))
+    born = [row[0] for row in rows]
+    chosen: list[int | None] = []
+    for first, last in windows:
+        low, high = bisect_left(born, first), bisect_right(born, last)
+        chosen.append(rows[rng.randrange(low, high)][1] if high > low else None)
+    ids = sorted({person_id for person_id in chosen if person_id is not None})
+    found = {candidate.id: candidate for candidate in get_candidates(session, ids=ids)}
+    return [found.get(person_id) if person_id is not None else None for person_id in chosen]
 
 
 def residents_at(

@@ -359,8 +359,8 @@ def kommunenummer_for_event(person: Person) -> str | None:
 # Issuing identity numbers
 # ------------------------------------------------------------------------------------------
 
-# Numbers checked for freeness per item and statement when new identity numbers are issued:
-# most dates have most numbers free, so a few per item nearly always suffice.
+# Numbers checked beyond one per request when new identity numbers are issued: most dates
+# have most numbers free, so a few more nearly always suffice.
 _IDENT_CANDIDATES: Final = 4
 
 
@@ -376,30 +376,41 @@ def issue_idents(
 ) -> list[str | None]:
     """A free synthetic number per request (None when every number of its date is taken).
 
-    Candidates are computed lazily: a few per request, all checked in one statement
-    (current and former idents: a number is never reissued), repeated for the requests
-    that found none free. Two requests never get the same number.
+    Requests for the same date, sex and kind share one lazily computed stream of
+    candidates (issue order, or random with ``rng``); each round takes as many candidates
+    as requests are open plus a few, checks them all in one statement (current and former
+    idents: a number is never reissued) and hands the free ones out. Two requests never
+    get the same number.
     """
-    streams: list[Iterator[str]] = [
-        synthetic_fnrs_lazily(w.birth_date, w.kjoenn, d_number=w.d_number, rng=rng) for w in wanted
-    ]
+    by_kind: dict[IdentWanted, list[int]] = {}
+    for index, request in enumerate(wanted):
+        by_kind.setdefault(request, []).append(index)
+    streams: dict[IdentWanted, Iterator[str]] = {
+        k: synthetic_fnrs_lazily(k.birth_date, k.kjoenn, d_number=k.d_number, rng=rng)
+        for k in by_kind
+    }
     issued: list[str | None] = [None] * len(wanted)
-    open_ = list(range(len(wanted)))
-    given: set[str] = set()
-    while open_:
-        batches = {index: list(islice(streams[index], _IDENT_CANDIDATES)) for index in open_}
-        candidates = [number for numbers in batches.values() for number in numbers]
-        taken = sampling.taken_idents(session, idents=candidates) | given
-        still_open = []
-        for index in open_:
-            free = next((n for n in batches[index] if n not in taken), None)
-            if free is not None:
-                issued[index] = free
-                taken.add(free)
-                given.add(free)
-            elif batches[index]:
-                still_open.append(index)  # exhausted streams give up with None
-        open_ = still_open
+    while by_kind:
+        candidates = {
+            kind: list(islice(streams[kind], len(open_) + _IDENT_CANDIDATES))
+            for kind, open_ in by_kind.items()
+        }
+        taken = sampling.taken_idents(
+            session, idents=[n for numbers in candidates.values() for n in numbers]
+        )
+        still_open: dict[IdentWanted, list[int]] = {}
+        for kind, open_ in by_kind.items():
+            free = iter(number for number in candidates[kind] if number not in taken)
+            waiting = []
+            for index in open_:
+                number = next(free, None)
+                if number is None:
+                    waiting.append(index)
+                else:
+                    issued[index] = number
+            if waiting and candidates[kind]:  # an exhausted stream leaves them None
+                still_open[kind] = waiting
+        by_kind = still_open
     return issued
 
 
