@@ -8,6 +8,9 @@ from felles import __version__
 from felles.kernel.db import Database, get_database
 from felles.kernel.web import RefuseNul, install_access_log, install_problem_handlers
 from felles.registries.adresser.api import router as adresser_router
+from felles.registries.aordningen.api import router as aordningen_router
+from felles.registries.eiendom.api import router as eiendom_router
+from felles.registries.enhetsregisteret.api import router as enhetsregisteret_router
 from felles.registries.folkeregister.api import router as folkeregister_router
 from felles.registries.krr.api import router as krr_router
 
@@ -29,6 +32,9 @@ def create_app(*, database: Database | None = None) -> FastAPI:
     app.include_router(folkeregister_router)
     app.include_router(adresser_router)
     app.include_router(krr_router)
+    app.include_router(enhetsregisteret_router)
+    app.include_router(aordningen_router)
+    app.include_router(eiendom_router)
 
     @app.get("/health", tags=["drift"], summary="Liveness and database check")
     def health() -> dict[str, str]:

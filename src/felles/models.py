@@ -3,6 +3,9 @@
 from felles.kernel import events as _kernel_events  # noqa: F401
 from felles.kernel.db import Base
 from felles.registries.adresser import model as _adresser  # noqa: F401
+from felles.registries.aordningen import model as _aordningen  # noqa: F401
+from felles.registries.eiendom import model as _eiendom  # noqa: F401
+from felles.registries.enhetsregisteret import model as _enhetsregisteret  # noqa: F401
 from felles.registries.folkeregister import model as _folkeregister  # noqa: F401
 from felles.registries.krr import model as _krr  # noqa: F401
 

@@ -1,0 +1,1 @@
+"""A-ordningen: employment relationships and monthly reported pay."""

@@ -1,0 +1,1 @@
+"""Property: cadastral units (Matrikkelen) and their registered owners (Grunnboken)."""

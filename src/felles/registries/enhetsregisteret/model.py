@@ -1,0 +1,3 @@
+"""Tables of this registry (none yet)."""
+
+from __future__ import annotations
