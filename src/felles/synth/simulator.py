@@ -6,13 +6,13 @@ divorces and moves happen from Poisson distributions whose means are Norway's ye
 by the days of the year. Every event then goes through Folkeregisteret's operations, so every
 change lands in the outbox as events, exactly as if a case worker had registered it.
 
-Who is affected is picked with ``folkeregister.sampling`` (uniform random probes on the
-primary key, never ``ORDER BY random()``) and weighted by age with acceptance sampling: a
-candidate is kept with a probability proportional to the age-specific rate (fertility for
-mothers, a Gompertz–Makeham hazard for deaths, marriage, divorce and emigration ages). That
-needs no age statistics of the simulated population and costs a few extra probes per event;
-only deaths first choose between under and over 60 by Norway's age structure, because the
-hazard spans two orders of magnitude.
+Who is affected is picked by age (decision 0013): an age is drawn with probability
+proportional to the age-specific rate (fertility for mothers, a Gompertz–Makeham hazard for
+deaths, curves for marriage, divorce and emigration) times Norway's people of that age, then
+a random matching person of that age by birth date (``sampling.born_between``). Households
+to move and partners from outside the household come from one stream of uniformly random
+residents (probes on the primary key, never ``ORDER BY random()``; decision 0011) dealt to
+the pools that want them.
 
 Moves are of whole households (everyone at the same address and dwelling) to a random
 existing address: in the same municipality with the share of moves within municipalities in
@@ -21,15 +21,15 @@ population. A day's moves happen in batches of about ``_MOVE_BATCH`` people spre
 day: one ``register_moves`` per batch (every move checked by the registry's rules, with its
 history and event), each household a group that moves together or not at all.
 
-A picked person can turn out unsuitable (married the same day, their spouse just died ...).
-The operation then refuses with a kernel ``Problem``. Operations of the other kinds run up
-to ``_GROUP_SIZE`` at a time in one ``uow.savepoint()`` (refusals are rare, and a savepoint
-per operation costs two statements); a refusal undoes the group, which is then run again
-with a savepoint per operation, so a refusal undoes only itself. The simulator counts it
-and tries another pick, a bounded number of times. Operations are committed in batches
-(one ``UnitOfWork`` per ``batch_size`` operations, give or take a group): the outbox
-serialises commits with an advisory lock, so committing each operation alone would make
-throughput a matter of commit latency.
+The other kinds happen in groups of up to ``_GROUP_SIZE`` plan entries: each kind of a group
+is one batched operation (``register_births`` …) in one savepoint. A picked person can turn
+out unsuitable (married the same day, their spouse just died ...): the registry refuses that
+item with a kernel ``Problem`` and writes nothing for it; the simulator counts it and picks
+again for the events still missing, a bounded number of times. A batch refused as a whole
+(raised, e.g. a version conflict found while writing) is undone by its savepoint.
+Operations are committed in batches (one ``UnitOfWork`` per ``batch_size`` operations, give
+or take a group): the outbox serialises commits with an advisory lock, so committing each
+operation alone would make throughput a matter of commit latency.
 
 The process clock is a ``SimulatedClock`` while the simulation runs: each day's events are
 spread over that day, so their ``time`` (and registration metadata) are in simulated time.
