@@ -169,26 +169,20 @@ def register_births(
     directions) in one more; each parent gets a new version.
     """
     batch: Batch[Person] = Batch(len(births))
-    wanted: dict[int, dict[str, str]] = {}
-    for index, birth in enumerate(births):
-        try:
-            wanted[index] = _check_input(birth)
-        except Problem as problem:
-            batch.refuse(index, problem)
+    wanted = batch.each(lambda i: _check_input(births[i]))
     session = uow.session
     people = lock_people(session, {ident for roles in wanted.values() for ident in roles.values()})
-    parents: dict[int, tuple[Person, Person | None]] = {}
-    for index in batch.open():
+
+    def check_parents(index: int) -> tuple[Person, Person | None]:
         birth = births[index]
-        try:
-            found = resolve(people, wanted[index])
-            mother, other = found["mor"], found.get(birth.other_role)
-            _check_parents(birth, mother, other)
-        except Problem as problem:
-            batch.refuse(index, problem)
-            continue
-        parents[index] = (mother, other)
-        batch.claim(index, parents[index])
+        found = resolve(people, wanted[index])
+        mother, other = found["mor"], found.get(birth.other_role)
+        _check_parents(birth, mother, other)
+        return mother, other
+
+    parents = batch.each(check_parents)
+    for index, pair in parents.items():
+        batch.claim(index, pair)
 
     accepted = batch.open()
     idents = issue_idents(

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import islice
@@ -62,6 +62,7 @@ from felles.registries.folkeregister.model import (
 )
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 KJOENN: Final = frozenset({"kvinne", "mann"})
 ADDRESS_COLUMNS: Final = (
@@ -173,8 +174,8 @@ def require_distinct(first: Person, second: Person) -> None:
 class Batch(Generic[T]):
     """The outcome of each item of a batch: still open, refused (a Problem) or done.
 
-    A batch checks each item in a ``try``, refusing it with the ``Problem`` raised, writes
-    the items still open and marks them done.
+    A batch runs its checks item by item with ``each`` (a ``Problem`` raised refuses the
+    item), writes the items still open and marks them done.
 
     ``claim`` makes sure a person takes part in one item only, so that every item is
     checked against the register as it was before the batch.
@@ -190,6 +191,19 @@ class Batch(Generic[T]):
     def open(self) -> list[int]:
         """The items not refused (yet)."""
         return [i for i, result in enumerate(self.outcome) if not isinstance(result, Problem)]
+
+    def each(self, check: Callable[[int], R]) -> dict[int, R]:
+        """Run ``check`` on every open item; a ``Problem`` it raises refuses the item.
+
+        Returns what ``check`` returned for each item that passed, by index.
+        """
+        passed: dict[int, R] = {}
+        for index in self.open():
+            try:
+                passed[index] = check(index)
+            except Problem as problem:
+                self.refuse(index, problem)
+        return passed
 
     def refuse(self, index: int, problem: Problem) -> None:
         self.outcome[index] = problem

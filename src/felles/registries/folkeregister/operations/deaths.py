@@ -59,50 +59,44 @@ def register_deaths(uow: UnitOfWork, *, deaths: Sequence[Death]) -> list[Person 
     superseded versions go to frg_historikk and every changed person is updated once.
     """
     batch: Batch[Person] = Batch(len(deaths))
-    idents: dict[int, str] = {}
-    for index, death in enumerate(deaths):
-        try:
-            check_not_future(death.doedsdato, field="doedsdato")
-            idents[index] = parse_ident(death.ident, role="person")
-        except Problem as problem:
-            batch.refuse(index, problem)
+
+    def check_input(index: int) -> str:
+        check_not_future(deaths[index].doedsdato, field="doedsdato")
+        return parse_ident(deaths[index].ident, role="person")
+
+    idents = batch.each(check_input)
     session = uow.session
     people = lock_people(session, set(idents.values()))
-    deceased: dict[int, Person] = {}
-    for index in batch.open():
-        death = deaths[index]
-        try:
-            person = resolve(people, {"person": idents[index]})["person"]
-            if is_dead(person):
-                raise Conflict("The person is already registered as dead")
-            check_not_before(
-                death.doedsdato, person.foedselsdato, field="doedsdato", what="foedselsdato"
-            )
-        except Problem as problem:
-            batch.refuse(index, problem)
-            continue
-        deceased[index] = person
 
+    def check_person(index: int) -> Person:
+        person = resolve(people, {"person": idents[index]})["person"]
+        if is_dead(person):
+            raise Conflict("The person is already registered as dead")
+        doedsdato = deaths[index].doedsdato
+        check_not_before(doedsdato, person.foedselsdato, field="doedsdato", what="foedselsdato")
+        return person
+
+    deceased = batch.each(check_person)
     spouses = lock_people_by_id(
         session,
         {p.sivilstand_relatert_id for p in deceased.values() if p.sivilstand_relatert_id},
     )
-    widowed: dict[int, Person] = {}
-    for index in batch.open():
-        person, death = deceased[index], deaths[index]
+
+    def check_spouse(index: int) -> Person | None:
+        person = deceased[index]
         spouse = _surviving_spouse(person, spouses)
-        try:
-            if spouse is not None:
-                check_not_before(
-                    death.doedsdato,
-                    person.sivilstandsdato,
-                    field="doedsdato",
-                    what="the date of the marriage",
-                )
-        except Problem as problem:
-            batch.refuse(index, problem)
-            continue
-        if batch.claim(index, (person, spouse)) and spouse is not None:
+        if spouse is not None:
+            check_not_before(
+                deaths[index].doedsdato,
+                person.sivilstandsdato,
+                field="doedsdato",
+                what="the date of the marriage",
+            )
+        return spouse
+
+    widowed: dict[int, Person] = {}
+    for index, spouse in batch.each(check_spouse).items():
+        if batch.claim(index, (deceased[index], spouse)) and spouse is not None:
             widowed[index] = spouse
 
     changes = Changes(get_clock().now())

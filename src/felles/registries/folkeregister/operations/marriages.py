@@ -79,14 +79,9 @@ def _lock_couples(
 ) -> dict[int, Couple]:
     """Both people of every open item, locked in one statement; each item claims its two."""
     people = lock_people(session, {i for roles in wanted.values() for i in roles.values()})
-    couples: dict[int, Couple] = {}
-    for index in batch.open():
-        try:
-            couples[index] = _resolve_couple(people, wanted[index])
-        except Problem as problem:
-            batch.refuse(index, problem)
-            continue
-        batch.claim(index, couples[index])
+    couples = batch.each(lambda index: _resolve_couple(people, wanted[index]))
+    for index, couple in couples.items():
+        batch.claim(index, couple)
     return couples
 
 
@@ -155,25 +150,20 @@ def _couple_events(uow: UnitOfWork, couple: Couple) -> None:
 def register_marriages(uow: UnitOfWork, *, marriages: Sequence[Marriage]) -> list[Couple | Problem]:
     """Register many marriages at once; per marriage the couple or the ``Problem``."""
     batch: Batch[Couple] = Batch(len(marriages))
-    wanted: dict[int, dict[str, str]] = {}
-    for index, marriage in enumerate(marriages):
-        try:
-            check_not_future(marriage.dato, field="dato")
-            if marriage.partnerskap and marriage.dato >= PARTNERSHIP_ABOLISHED:
-                raise InvalidInput(
-                    "New registered partnerships cannot be entered into in Norway since "
-                    "2009-01-01; register a marriage instead (it covers every couple)"
-                )
-            wanted[index] = _parse_couple(marriage.ident_a, marriage.ident_b)
-        except Problem as problem:
-            batch.refuse(index, problem)
+
+    def check_input(index: int) -> dict[str, str]:
+        marriage = marriages[index]
+        check_not_future(marriage.dato, field="dato")
+        if marriage.partnerskap and marriage.dato >= PARTNERSHIP_ABOLISHED:
+            raise InvalidInput(
+                "New registered partnerships cannot be entered into in Norway since "
+                "2009-01-01; register a marriage instead (it covers every couple)"
+            )
+        return _parse_couple(marriage.ident_a, marriage.ident_b)
+
     session = uow.session
-    couples = _lock_couples(session, batch, wanted)
-    for index in batch.open():
-        try:
-            _check_can_marry(couples[index], marriages[index].dato)
-        except Problem as problem:
-            batch.refuse(index, problem)
+    couples = _lock_couples(session, batch, batch.each(check_input))
+    batch.each(lambda index: _check_can_marry(couples[index], marriages[index].dato))
     related = _parents_and_children(session, [couples[i] for i in batch.open()])
     for index in batch.open():
         first, second = couples[index]
@@ -237,20 +227,15 @@ def _check_married_to_each_other(couple: Couple, dato: date) -> None:
 def register_divorces(uow: UnitOfWork, *, divorces: Sequence[Divorce]) -> list[Couple | Problem]:
     """Register many divorces at once; per divorce the couple or the ``Problem``."""
     batch: Batch[Couple] = Batch(len(divorces))
-    wanted: dict[int, dict[str, str]] = {}
-    for index, divorce in enumerate(divorces):
-        try:
-            check_not_future(divorce.dato, field="dato")
-            wanted[index] = _parse_couple(divorce.ident_a, divorce.ident_b)
-        except Problem as problem:
-            batch.refuse(index, problem)
+
+    def check_input(index: int) -> dict[str, str]:
+        divorce = divorces[index]
+        check_not_future(divorce.dato, field="dato")
+        return _parse_couple(divorce.ident_a, divorce.ident_b)
+
     session = uow.session
-    couples = _lock_couples(session, batch, wanted)
-    for index in batch.open():
-        try:
-            _check_married_to_each_other(couples[index], divorces[index].dato)
-        except Problem as problem:
-            batch.refuse(index, problem)
+    couples = _lock_couples(session, batch, batch.each(check_input))
+    batch.each(lambda index: _check_married_to_each_other(couples[index], divorces[index].dato))
 
     changes = Changes(get_clock().now())
     accepted = batch.open()

@@ -133,30 +133,23 @@ def register_immigrations(
     inserted in one statement.
     """
     batch: Batch[Person] = Batch(len(immigrations))
-    for index, item in enumerate(immigrations):
-        try:
-            _check_immigration(item)
-        except Problem as problem:
-            batch.refuse(index, problem)
+    batch.each(lambda index: _check_immigration(immigrations[index]))
     session = uow.session
-    wanted = {immigrations[i].adresse_id for i in batch.open()} - {None}
+    wanted = {immigrations[i].adresse_id for i in batch.open()}
     adressen = vegadresser(session, [a for a in wanted if a is not None])
-    addresses: dict[int, dict[str, Any]] = {}
-    for index in batch.open():
+
+    def check_address(index: int) -> dict[str, Any]:
         item = immigrations[index]
         if item.adresse_id is None:
-            addresses[index] = {}
-            continue
+            return {}
         adresse = adressen.get(item.adresse_id)
         if adresse is None:
-            batch.refuse(
-                index,
-                InvalidInput("No address with this adresseIdentifikatorFraMatrikkelen exists"),
-            )
-            continue
-        addresses[index] = address_values(
+            raise InvalidInput("No address with this adresseIdentifikatorFraMatrikkelen exists")
+        return address_values(
             adresse, bruksenhetsnummer=item.bruksenhetsnummer, flyttedato=item.innflyttingsdato
         )
+
+    addresses = batch.each(check_address)
 
     accepted = batch.open()
     idents = issue_idents(
@@ -229,35 +222,32 @@ def register_emigrations(
 ) -> list[Person | Problem]:
     """Register many emigrations at once; per item the emigrant or the ``Problem``."""
     batch: Batch[Person] = Batch(len(emigrations))
-    idents: dict[int, str] = {}
-    for index, item in enumerate(emigrations):
-        try:
-            check_foreign_country(item.tilflyttingsland, field="tilflyttingsland")
-            check_not_future(item.utflyttingsdato, field="utflyttingsdato")
-            idents[index] = parse_ident(item.ident, role="person")
-        except Problem as problem:
-            batch.refuse(index, problem)
+
+    def check_input(index: int) -> str:
+        item = emigrations[index]
+        check_foreign_country(item.tilflyttingsland, field="tilflyttingsland")
+        check_not_future(item.utflyttingsdato, field="utflyttingsdato")
+        return parse_ident(item.ident, role="person")
+
+    idents = batch.each(check_input)
     session = uow.session
     people = lock_people(session, set(idents.values()))
-    leaving: dict[int, Person] = {}
-    for index in batch.open():
-        item = emigrations[index]
-        try:
-            person = resolve(people, {"person": idents[index]})["person"]
-            require_resident(person, role="person")
-            day = item.utflyttingsdato
-            check_not_before(day, person.foedselsdato, field="utflyttingsdato", what="foedselsdato")
-            check_not_before(
-                day,
-                person.flyttedato,
-                field="utflyttingsdato",
-                what="the current address's flyttedato",
-            )
-        except Problem as problem:
-            batch.refuse(index, problem)
-            continue
-        if batch.claim(index, [person]):
-            leaving[index] = person
+
+    def check_person(index: int) -> Person:
+        person = resolve(people, {"person": idents[index]})["person"]
+        require_resident(person, role="person")
+        day = emigrations[index].utflyttingsdato
+        check_not_before(day, person.foedselsdato, field="utflyttingsdato", what="foedselsdato")
+        check_not_before(
+            day, person.flyttedato, field="utflyttingsdato", what="the current address's flyttedato"
+        )
+        return person
+
+    leaving = {
+        index: person
+        for index, person in batch.each(check_person).items()
+        if batch.claim(index, [person])
+    }
 
     changes = Changes(get_clock().now())
     accepted = batch.open()

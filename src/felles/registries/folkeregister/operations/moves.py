@@ -88,30 +88,23 @@ def register_moves(uow: UnitOfWork, *, moves: Sequence[Move]) -> list[Person | P
     (executemany, guarded by ``versjon``). Refused moves write nothing.
     """
     batch: Batch[Person] = Batch(len(moves))
-    idents: dict[int, str] = {}
-    for index, move in enumerate(moves):
-        try:
-            idents[index] = _check_input(move)
-        except Problem as problem:
-            batch.refuse(index, problem)
+    idents = batch.each(lambda index: _check_input(moves[index]))
     session = uow.session
     people = lock_people(session, set(idents.values()))
     adressen = vegadresser(session, {moves[index].adresse_id for index in idents})
-    moving: dict[int, Person] = {}
     seen: set[int] = set()
-    for index in batch.open():
+
+    def check_move(index: int) -> Person:
         move, person = moves[index], people.get(idents[index])
-        try:
-            if person is None:
-                raise NotFound("person: no person is registered with this identifikasjonsnummer")
-            if person.id in seen:
-                raise InvalidInput("A person can move only once in one registration")
-            _check_move(person, move, adressen.get(move.adresse_id))
-        except Problem as problem:
-            batch.refuse(index, problem)
-            continue
+        if person is None:
+            raise NotFound("person: no person is registered with this identifikasjonsnummer")
+        if person.id in seen:
+            raise InvalidInput("A person can move only once in one registration")
+        _check_move(person, move, adressen.get(move.adresse_id))
         seen.add(person.id)
-        moving[index] = person
+        return person
+
+    moving = batch.each(check_move)
     _refuse_groups(moves, batch)
 
     changes = Changes(get_clock().now())
