@@ -882,3 +882,88 @@ def _orgnr_digits(
 ) -> tuple[NDArray[np.uint8], NDArray[np.int64]]:
     digits = _digits(np.asarray(bodies, dtype=np.int64) + first_digit * _ORGNR_BODY_SPACE, 8)
     return digits, orgnr_check_digit(digits)
+
+
+# --------------------------------------------------------------------------------------------
+# Synthetic organisasjonsnummer (docs/decisions/0014-synthetic-organisation-numbers.md)
+# --------------------------------------------------------------------------------------------
+
+SYNTHETIC_ORGNR_FIRST_DIGIT: Final = 3
+"""Every organisasjonsnummer felles issues starts with 3. Brønnøysundregistrene issues numbers
+starting with 8 or 9 only, so a synthetic number can never name a real organisation (the same
+idea as Test-Norge's month + 80 for people)."""
+
+RESERVED_ORGNR_SECOND_DIGIT: Final = 9
+"""39xxxxxxx is kept for reference units with a fixed, derived number (public-sector units
+without a verified real number); numbers drawn at random come from 30xxxxxxx-38xxxxxxx."""
+
+_SYNTHETIC_RANDOM_BODIES: Final = 9 * 10**6  # bodies 3 0000000 .. 3 8999999
+
+
+def is_synthetic_orgnr(value: str) -> bool:
+    """True for a valid organisasjonsnummer in felles's synthetic range (first digit 3)."""
+    try:
+        number = Organisasjonsnummer(value).value
+    except InvalidIdentifier:
+        return False
+    return int(number[0]) == SYNTHETIC_ORGNR_FIRST_DIGIT
+
+
+def _orgnr_with_check(first8: str) -> str | None:
+    check = int(orgnr_check_digit(np.array([[int(c) for c in first8]], dtype=np.int64))[0])
+    return None if check == _NO_CHECK_DIGIT else first8 + str(check)
+
+
+def random_synthetic_orgnr(rng: random.Random) -> str:
+    """A valid synthetic organisasjonsnummer drawn uniformly from 30xxxxxxx-38xxxxxxx."""
+    while True:
+        body = rng.randrange(_SYNTHETIC_RANDOM_BODIES)
+        number = _orgnr_with_check(f"{SYNTHETIC_ORGNR_FIRST_DIGIT}{body:07d}")
+        if number is not None:
+            return number
+
+
+def allocate_synthetic_orgnrs(n: int, *, seed: int) -> NDArray[np.str_]:
+    """``n`` unique valid synthetic organisasjonsnummer (30xxxxxxx-38xxxxxxx) as ``<U9``.
+
+    The same for the same arguments; about 8.2 million numbers exist in the range.
+    """
+    if n < 0:
+        raise ValueError(f"n must be non-negative, got {n}")
+    rng = np.random.default_rng(seed)
+    draw = min(_SYNTHETIC_RANDOM_BODIES, n + n // 5 + 100)
+    bodies = rng.choice(_SYNTHETIC_RANDOM_BODIES, size=draw, replace=False)
+    digits, check = _orgnr_digits(bodies, SYNTHETIC_ORGNR_FIRST_DIGIT)
+    if int((check != _NO_CHECK_DIGIT).sum()) < n and draw < _SYNTHETIC_RANDOM_BODIES:
+        bodies = rng.permutation(_SYNTHETIC_RANDOM_BODIES)
+        digits, check = _orgnr_digits(bodies, SYNTHETIC_ORGNR_FIRST_DIGIT)
+    valid = np.flatnonzero(check != _NO_CHECK_DIGIT)
+    if valid.size < n:
+        raise CapacityExhaustedError(
+            f"only {valid.size} synthetic organisasjonsnummer exist, asked for {n}"
+        )
+    chosen = valid[:n]
+    full = np.empty((n, ORGNR_LENGTH), dtype=np.uint8)
+    full[:, :8] = digits[chosen]
+    full[:, 8] = check[chosen]
+    return _digits_to_str(full)
+
+
+def reserved_synthetic_orgnr(series: int, number: int) -> str:
+    """The fixed synthetic organisasjonsnummer of reference unit ``number`` in ``series``.
+
+    ``39`` + series (one digit) + number (four digits) + the first tie-break digit 0-9 that
+    gives a valid check digit + the check digit. Deterministic, so a municipality (series 1,
+    its kommunenummer) or a county (series 2, its fylkesnummer) has the same number in every
+    felles installation.
+    """
+    if not 0 <= series <= 9:
+        raise ValueError(f"series must be 0-9, got {series}")
+    if not 0 <= number <= 9999:
+        raise ValueError(f"number must be 0-9999, got {number}")
+    prefix = f"{SYNTHETIC_ORGNR_FIRST_DIGIT}{RESERVED_ORGNR_SECOND_DIGIT}{series}{number:04d}"
+    for tie_break in range(10):
+        candidate = _orgnr_with_check(f"{prefix}{tie_break}")
+        if candidate is not None:
+            return candidate
+    raise CapacityExhaustedError(f"no valid number for series {series}, number {number}")

@@ -1,0 +1,387 @@
+"""Reads of Enhetsregisteret: unit status for other registries, lookup, search, roles, feed.
+
+``unit_status`` and ``units_status`` are the contract other blocks (A-ordningen, property,
+tax) use to check an employer or owner: they return small frozen values, never rows.
+
+Name search (docs/decisions/0015-enhetsregisteret-name-search.md) matches words by prefix:
+every word of ``navn`` must be the beginning of a word of the unit's name, in any order,
+ignoring case, accents and punctuation: "brønnøy" and "bronnoy" find BRØNNØYSUNDREGISTRENE,
+"registrene" does not (it is inside a word). On PostgreSQL this is a GIN full-text index probe
+(``to_tsquery('simple', 'w1:* & w2:*')``); on SQLite a scan with LIKE. Results are ordered by
+a cheap score (the whole name; the first word as the name's first word; the name beginning
+with the first word; the rest), then by shorter name, name and number, the same on both
+databases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Final
+
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal_column, or_, select
+from sqlalchemy.orm import Session
+
+from felles.kernel.db import member_of
+from felles.registries.enhetsregisteret import reference
+from felles.registries.enhetsregisteret.document import normalise_name
+from felles.registries.enhetsregisteret.model import Enhet, Oppdatering, Rolle
+from felles.registries.folkeregister import queries as folkeregister
+
+MAX_DEPTH: Final = 10_000  # the real API's limit for (page + 1) * size
+MAX_QUERY_WORDS: Final = 10
+_CHUNK: Final = 1000
+
+
+# ------------------------------------------------------------------------------------------
+# The contract for other registries
+# ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class UnitStatus:
+    """What another registry needs to know about a unit to refer to it."""
+
+    organisasjonsnummer: str
+    navn: str
+    organisasjonsform: str  # kode, e.g. "AS", "BEDR" for a sub-unit
+    er_underenhet: bool
+    overordnet_enhet: str | None  # the main entity of a sub-unit
+    slettet: bool
+    konkurs: bool
+
+
+_STATUS_COLUMNS: Final = (
+    Enhet.organisasjonsnummer,
+    Enhet.navn,
+    Enhet.organisasjonsform,
+    Enhet.er_underenhet,
+    Enhet.overordnet_enhet,
+    Enhet.slettedato,
+    Enhet.konkurs,
+)
+
+
+def _status(values: Sequence[Any]) -> UnitStatus:
+    nr, navn, form, underenhet, overordnet, slettedato, konkurs = values
+    return UnitStatus(
+        organisasjonsnummer=nr,
+        navn=navn,
+        organisasjonsform=form,
+        er_underenhet=bool(underenhet),
+        overordnet_enhet=overordnet,
+        slettet=slettedato is not None,
+        konkurs=bool(konkurs),
+    )
+
+
+def unit_status(session: Session, *, orgnr: str) -> UnitStatus | None:
+    """The status of the unit (main entity or sub-unit) with this number; None if unknown."""
+    values = session.execute(
+        select(*_STATUS_COLUMNS).where(Enhet.organisasjonsnummer == orgnr)
+    ).first()
+    return _status(values) if values is not None else None
+
+
+def units_status(session: Session, *, orgnrs: Collection[str]) -> dict[str, UnitStatus]:
+    """The status of each known unit among ``orgnrs``, by number (unknown ones left out)."""
+    wanted = sorted(set(orgnrs))
+    result: dict[str, UnitStatus] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        query = select(*_STATUS_COLUMNS).where(member_of(session, Enhet.organisasjonsnummer, chunk))
+        for values in session.execute(query):
+            status = _status(values)
+            result[status.organisasjonsnummer] = status
+    return result
+
+
+# ------------------------------------------------------------------------------------------
+# Rows
+# ------------------------------------------------------------------------------------------
+
+
+def get_unit(session: Session, *, orgnr: str) -> Enhet | None:
+    """The unit (main entity or sub-unit) with this number, or None."""
+    return session.scalar(select(Enhet).where(Enhet.organisasjonsnummer == orgnr))
+
+
+def get_units(session: Session, *, orgnrs: Collection[str]) -> dict[str, Enhet]:
+    """The units among ``orgnrs`` that exist, by number."""
+    wanted = sorted(set(orgnrs))
+    result: dict[str, Enhet] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        query = select(Enhet).where(member_of(session, Enhet.organisasjonsnummer, chunk))
+        result.update((row.organisasjonsnummer, row) for row in session.scalars(query))
+    return result
+
+
+def sub_units_of(session: Session, *, orgnr: str) -> list[Enhet]:
+    """The sub-units registered under a main entity (deleted ones too), by number."""
+    query = (
+        select(Enhet)
+        .where(Enhet.overordnet_enhet == orgnr, Enhet.er_underenhet.is_(True))
+        .order_by(Enhet.organisasjonsnummer)
+    )
+    return list(session.scalars(query))
+
+
+def roles_of(session: Session, *, enhet_id: int) -> list[Rolle]:
+    """The current roles of a main entity, in group and order."""
+    query = select(Rolle).where(Rolle.enhet_id == enhet_id).order_by(Rolle.id)
+    return list(session.scalars(query))
+
+
+def roles_held_by_person(session: Session, *, ident: str) -> list[tuple[str, str]]:
+    """(organisasjonsnummer, rolletype) of every current role the person holds."""
+    query = (
+        select(Enhet.organisasjonsnummer, Rolle.rolletype)
+        .join(Enhet, Enhet.id == Rolle.enhet_id)
+        .where(Rolle.person_ident == ident)
+        .order_by(Enhet.organisasjonsnummer, Rolle.rolletype)
+    )
+    return [(nr, rolle) for nr, rolle in session.execute(query)]
+
+
+# ------------------------------------------------------------------------------------------
+# Search
+# ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Filter:
+    """The search parameters of ``/enheter`` and ``/underenheter`` (None = not asked for)."""
+
+    navn: str | None = None
+    organisasjonsnummer: Sequence[str] = ()
+    organisasjonsform: Sequence[str] = ()
+    kommunenummer: Sequence[str] = ()
+    naeringskode: Sequence[str] = ()
+    overordnet_enhet: str | None = None
+    konkurs: bool | None = None
+    under_avvikling: bool | None = None
+    registrert_i_mvaregisteret: bool | None = None
+    registrert_i_foretaksregisteret: bool | None = None
+    registrert_i_frivillighetsregisteret: bool | None = None
+    registrert_i_stiftelsesregisteret: bool | None = None
+    fra_antall_ansatte: int | None = None
+    til_antall_ansatte: int | None = None
+    fra_registreringsdato: date | None = None
+    til_registreringsdato: date | None = None
+    fra_stiftelsesdato: date | None = None
+    til_stiftelsesdato: date | None = None
+    institusjonell_sektorkode: Sequence[str] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    rows: list[Enhet]
+    total: int
+
+
+def name_words(navn: str) -> list[str]:
+    """The words a name query matches (normalised, at most MAX_QUERY_WORDS)."""
+    return normalise_name(navn).split()[:MAX_QUERY_WORDS]
+
+
+def _name_condition(session: Session, words: Sequence[str]) -> ColumnElement[bool]:
+    if session.get_bind().dialect.name == "postgresql":
+        # Words are [a-z0-9]+ after normalisation, so no tsquery syntax can get in.
+        query = " & ".join(f"{word}:*" for word in words)
+        vector = func.to_tsvector(literal_column("'simple'"), Enhet.navn_sok)
+        return vector.op("@@")(func.to_tsquery(literal_column("'simple'"), query))
+    padded: ColumnElement[str] = literal_column("' '") + Enhet.navn_sok
+    return and_(*(padded.like(f"% {word}%") for word in words))
+
+
+def _prefix_match(codes: Sequence[str]) -> ColumnElement[bool]:
+    """NACE codes at any level ("62", "62.0", "62.010") on any of the three codes."""
+    conditions = [
+        column.like(f"{code}%")
+        for code in codes
+        for column in (Enhet.naeringskode1, Enhet.naeringskode2, Enhet.naeringskode3)
+    ]
+    return or_(*conditions)
+
+
+def _conditions(session: Session, *, underenhet: bool, where: Filter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [
+        Enhet.er_underenhet == underenhet,
+        Enhet.slettedato.is_(None),
+    ]
+    words = name_words(where.navn) if where.navn else []
+    if where.navn is not None and not words:
+        conditions.append(literal_column("1") == literal_column("0"))  # nothing to match
+    if words:
+        conditions.append(_name_condition(session, words))
+    lists = (
+        (Enhet.organisasjonsnummer, where.organisasjonsnummer),
+        (Enhet.organisasjonsform, where.organisasjonsform),
+        (Enhet.kommunenummer, where.kommunenummer),
+        (Enhet.institusjonell_sektorkode, where.institusjonell_sektorkode),
+    )
+    conditions.extend(column.in_(values) for column, values in lists if values)
+    if where.naeringskode:
+        conditions.append(_prefix_match(where.naeringskode))
+    if where.overordnet_enhet is not None:
+        conditions.append(Enhet.overordnet_enhet == where.overordnet_enhet)
+    flags = (
+        (Enhet.konkurs, where.konkurs),
+        (Enhet.under_avvikling, where.under_avvikling),
+        (Enhet.registrert_i_mvaregisteret, where.registrert_i_mvaregisteret),
+        (Enhet.registrert_i_foretaksregisteret, where.registrert_i_foretaksregisteret),
+        (Enhet.registrert_i_frivillighetsregisteret, where.registrert_i_frivillighetsregisteret),
+        (Enhet.registrert_i_stiftelsesregisteret, where.registrert_i_stiftelsesregisteret),
+    )
+    conditions.extend(column.is_(value) for column, value in flags if value is not None)
+    ranges: tuple[tuple[Any, Any, Any], ...] = (
+        (Enhet.antall_ansatte, where.fra_antall_ansatte, where.til_antall_ansatte),
+        (Enhet.registreringsdato, where.fra_registreringsdato, where.til_registreringsdato),
+        (Enhet.stiftelsesdato, where.fra_stiftelsesdato, where.til_stiftelsesdato),
+    )
+    for column, low, high in ranges:
+        if low is not None:
+            conditions.append(column >= low)
+        if high is not None:
+            conditions.append(column <= high)
+    return conditions
+
+
+def _ordered(query: Select[Any], words: Sequence[str]) -> Select[Any]:
+    if not words:
+        return query.order_by(Enhet.organisasjonsnummer)
+    first = words[0]
+    score = case(
+        (Enhet.navn_sok == " ".join(words), 0),  # the whole name
+        (or_(Enhet.navn_sok == first, Enhet.navn_sok.like(f"{first} %")), 1),  # first word
+        (Enhet.navn_sok.like(f"{first}%"), 2),  # the name starts with the first word's prefix
+        else_=3,
+    )
+    return query.order_by(
+        score, func.length(Enhet.navn_sok), Enhet.navn_sok, Enhet.organisasjonsnummer
+    )
+
+
+def search(
+    session: Session, *, underenhet: bool, where: Filter, page: int, size: int
+) -> SearchPage:
+    """One page of units matching ``where`` (deleted units are never found)."""
+    conditions = _conditions(session, underenhet=underenhet, where=where)
+    total = session.scalar(select(func.count()).select_from(Enhet).where(*conditions)) or 0
+    if total == 0 or page * size >= total:
+        return SearchPage(rows=[], total=total)
+    words = name_words(where.navn) if where.navn else []
+    query = _ordered(select(Enhet).where(*conditions), words)
+    rows = list(session.scalars(query.offset(page * size).limit(size)))
+    return SearchPage(rows=rows, total=total)
+
+
+# ------------------------------------------------------------------------------------------
+# Roles as the API shows them
+# ------------------------------------------------------------------------------------------
+
+
+def _person_json(session: Session, ident: str) -> dict[str, Any] | None:
+    person = folkeregister.get_person(session, ident=ident)
+    if person is None:
+        return None
+    navn = {
+        "fornavn": person.fornavn,
+        "mellomnavn": person.mellomnavn,
+        "etternavn": person.etternavn,
+    }
+    return {
+        "fodselsdato": person.foedselsdato.isoformat(),
+        "navn": {key: value for key, value in navn.items() if value},
+        "erDoed": person.doedsdato is not None or person.status == "doed",
+    }
+
+
+def _unit_holder_json(unit: Enhet, base: str) -> dict[str, Any]:
+    form = reference.organisasjonsformer().get(unit.organisasjonsform)
+    return {
+        "organisasjonsnummer": unit.organisasjonsnummer,
+        "organisasjonsform": {
+            "kode": unit.organisasjonsform,
+            "beskrivelse": form.beskrivelse if form else unit.organisasjonsform,
+            "_links": {"self": {"href": f"{base}/organisasjonsformer/{unit.organisasjonsform}"}},
+        },
+        "navn": [unit.navn],
+        "erSlettet": unit.slettedato is not None,
+    }
+
+
+def roller_json(session: Session, *, enhet: Enhet, base: str) -> dict[str, Any]:
+    """``GET /enheter/{orgnr}/roller``: the roles in groups, groups in the register's order."""
+    roles = roles_of(session, enhet_id=enhet.id)
+    holders = get_units(session, orgnrs={r.rolle_orgnr for r in roles if r.rolle_orgnr})
+    types = reference.rolletyper()
+    groups: dict[str, list[tuple[Rolle, dict[str, Any]]]] = {}
+    for role in roles:
+        entry: dict[str, Any] = {
+            "type": {"kode": role.rolletype, "beskrivelse": types[role.rolletype].beskrivelse}
+        }
+        if role.person_ident is not None:
+            person = _person_json(session, role.person_ident)
+            if person is None:
+                continue  # cannot happen through the operations; never show a bare number
+            entry["person"] = person
+        elif role.rolle_orgnr in holders:
+            entry["enhet"] = _unit_holder_json(holders[role.rolle_orgnr], base)
+        entry |= {"fratraadt": False, "avregistrert": False, "rekkefolge": role.rekkefolge}
+        groups.setdefault(role.rollegruppe, []).append((role, entry))
+    rollegrupper = []
+    for kode, beskrivelse in reference.rollegrupper().items():
+        members = groups.get(kode)
+        if not members:
+            continue
+        members.sort(key=lambda pair: (pair[0].rekkefolge, pair[0].id))
+        rollegrupper.append(
+            {
+                "type": {"kode": kode, "beskrivelse": beskrivelse},
+                "sistEndret": max(role.registrert for role, _ in members).isoformat(),
+                "roller": [entry for _, entry in members],
+            }
+        )
+    return {"rollegrupper": rollegrupper}
+
+
+# ------------------------------------------------------------------------------------------
+# The change feed
+# ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FeedPage:
+    rows: list[Oppdatering]
+    total: int
+
+
+def updates(
+    session: Session,
+    *,
+    underenhet: bool,
+    fra_id: int | None,
+    fra_dato: datetime | None,
+    page: int,
+    size: int,
+) -> FeedPage:
+    """Changes to main entities (or sub-units) from an id and/or a time, oldest first."""
+    conditions: list[ColumnElement[bool]] = [Oppdatering.er_underenhet == underenhet]
+    if fra_id is not None:
+        conditions.append(Oppdatering.oppdateringsid >= fra_id)
+    if fra_dato is not None:
+        conditions.append(Oppdatering.dato >= fra_dato)
+    total = session.scalar(select(func.count()).select_from(Oppdatering).where(*conditions)) or 0
+    if total == 0 or page * size >= total:
+        return FeedPage(rows=[], total=total)
+    query = (
+        select(Oppdatering)
+        .where(*conditions)
+        .order_by(Oppdatering.oppdateringsid)
+        .offset(page * size)
+        .limit(size)
+    )
+    return FeedPage(rows=list(session.scalars(query)), total=total)
