@@ -1,0 +1,1 @@
+"""Reference data of A-ordningen (see SOURCES.md)."""
