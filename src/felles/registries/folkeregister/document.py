@@ -25,9 +25,11 @@ serialise the dict directly.
 Documents are built in bulk (up to 1000 per call, see ``queries.get_documents``), so the
 builder works on plain tuples (``PersonRow``, ``RelationRow``, ``HistoryRow``) rather than
 ORM objects or SQLAlchemy rows, decides once per call which elements to build
-(``DocumentBuilder``), and writes each version as one dict without intermediate ``None``
-filtering. ``current_content`` and ``current_metadata`` stay the single definition of an
-element's current value: operations archive exactly what the document shows.
+(``DocumentBuilder``), and writes each version as one dict: a copy of its metadata (the head)
+with the element's fields added, no intermediate dicts merged. Instants that are only written
+out come as strings (``PersonRow.opprettet_instant``, a relation's instants), formatted by
+PostgreSQL or once on fetch. ``current_content`` and ``current_metadata`` stay the single
+definition of an element's current value: operations archive exactly what the document shows.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from operator import attrgetter
 from typing import Any, Final, NamedTuple, Protocol
+from zoneinfo import ZoneInfo
 
 ELEMENTS: Final = (
     "identifikasjonsnummer",
@@ -181,10 +184,12 @@ class PersonRow(NamedTuple):
     element_meta: dict[str, Any] | None
     # frg_person.ident of sivilstand_relatert_id (None when there is none or it is unknown).
     relatert_ved_sivilstand: str | None
+    # iso_instant(opprettet): the ajourholdstidspunkt of every version not changed since.
+    opprettet_instant: str
 
 
-# The frg_person columns of a PersonRow, in order (the last field is not a column).
-PERSON_COLUMNS: Final = PersonRow._fields[:-1]
+# The frg_person columns of a PersonRow, in order (the last two fields are not columns).
+PERSON_COLUMNS: Final = PersonRow._fields[:-2]
 
 
 class HistoryRow(NamedTuple):
@@ -206,15 +211,19 @@ class RelationRow(NamedTuple):
 
     Never the related person's address: a document shows only their ident and whether they
     hold (or are subject to) foreldreansvar.
+
+    Instants come as the document shows them (ISO 8601 in UTC, see ``iso_instant`` and
+    ``date_instant``): they are only ever written out, so PostgreSQL formats them in the query.
     """
 
     person_id: int
     id: int
     relatert_persons_rolle: str
     min_rolle_for_person: str
-    gyldig_fra: date | None
-    ajourholdstidspunkt: datetime
-    opphoerstidspunkt: datetime | None
+    # date_instant(gyldig_fra); None when gyldig_fra is unknown.
+    gyldighetstidspunkt: str | None
+    ajourholdstidspunkt: str
+    opphoerstidspunkt: str | None
     relatert_ident: str
     relatert_foedselsdato: date
     relatert_doedsdato: date | None
@@ -238,10 +247,19 @@ class Metadata:
 _MIDNIGHT_UTC: Final = "T00:00:00+00:00"
 
 
+# Time zones that are UTC all year: an instant in one of them needs no conversion. psycopg
+# gives timestamptz values in the session's zone, ZoneInfo("Etc/UTC") on a UTC server.
+_UTC_ZONES: Final = frozenset({UTC, ZoneInfo("UTC"), ZoneInfo("Etc/UTC")})
+_UTC_SUFFIX: Final = "+00:00"
+
+
 def iso_instant(value: datetime) -> str:
     """An instant as ISO 8601 in UTC (naive values, as SQLite returns them, are UTC)."""
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC).isoformat()
+    zone = value.tzinfo
+    if zone is None:
+        return value.isoformat() + _UTC_SUFFIX
+    if zone in _UTC_ZONES:
+        return value.isoformat()
     return value.astimezone(UTC).isoformat()
 
 
@@ -281,8 +299,13 @@ def citizenships(person: PersonValues) -> list[str]:
 # ------------------------------------------------------------------------------------------
 
 Content = list[dict[str, Any]]
-# Builds an element's current content from the person and the spouse's ident.
-ContentBuilder = Callable[[PersonValues, str | None], Content]
+# The register metadata fields a version starts with (empty for bare content). Never changed:
+# builders copy it (dict.copy is the cheapest way to start a dict with its fields).
+Head = dict[str, Any]
+# Builds an element's current version(s) from the person, the spouse's ident and the head: each
+# version is a new dict with the head's fields first, then the element's own fields.
+ContentBuilder = Callable[[PersonValues, str | None, Head], Content]
+_NO_HEAD: Final[Head] = {}
 
 
 def _vegadresse(person: PersonValues) -> dict[str, Any]:
@@ -290,11 +313,14 @@ def _vegadresse(person: PersonValues) -> dict[str, Any]:
         "kommunenummer": person.kommunenummer,
         "adressenavn": person.adressenavn,
     }
-    if person.husnummer is not None:
-        nummer = {"husnummer": str(person.husnummer)}
-        if person.husbokstav:
-            nummer["husbokstav"] = person.husbokstav
-        vegadresse["adressenummer"] = nummer
+    husnummer = person.husnummer
+    if husnummer is not None:
+        husbokstav = person.husbokstav
+        vegadresse["adressenummer"] = (
+            {"husnummer": str(husnummer), "husbokstav": husbokstav}
+            if husbokstav
+            else {"husnummer": str(husnummer)}
+        )
     if person.adressekode is not None:
         vegadresse["adressekode"] = f"{person.adressekode:05d}"
     if person.bruksenhetsnummer:
@@ -303,12 +329,14 @@ def _vegadresse(person: PersonValues) -> dict[str, Any]:
     return vegadresse
 
 
-def _bostedsadresse(person: PersonValues, spouse: str | None = None) -> Content:
-    if person.adresse_id is None and person.adressenavn is None:
+def _bostedsadresse(person: PersonValues, spouse: str | None, head: Head) -> Content:
+    adresse_id = person.adresse_id
+    if adresse_id is None and person.adressenavn is None:
         return []
-    adresse: dict[str, Any] = {"vegadresse": _vegadresse(person)}
-    if person.adresse_id is not None:
-        adresse["adresseIdentifikatorFraMatrikkelen"] = str(person.adresse_id)
+    adresse = head.copy()
+    adresse["vegadresse"] = _vegadresse(person)
+    if adresse_id is not None:
+        adresse["adresseIdentifikatorFraMatrikkelen"] = str(adresse_id)
     if person.adressebeskyttelse is not None:
         adresse["adressegradering"] = person.adressebeskyttelse
     if person.flyttedato is not None:
@@ -316,50 +344,60 @@ def _bostedsadresse(person: PersonValues, spouse: str | None = None) -> Content:
     return [adresse]
 
 
-def _identifikasjonsnummer(person: PersonValues, spouse: str | None) -> Content:
-    return [
-        {
-            "foedselsEllerDNummer": person.ident,
-            "identifikatortype": person.identifikatortype,
-            "status": "iBruk",
-        }
-    ]
+def _identifikasjonsnummer(person: PersonValues, spouse: str | None, head: Head) -> Content:
+    version = head.copy()
+    version["foedselsEllerDNummer"] = person.ident
+    version["identifikatortype"] = person.identifikatortype
+    version["status"] = "iBruk"
+    return [version]
 
 
-def _status(person: PersonValues, spouse: str | None) -> Content:
-    return [{"status": person.status}]
+def _status(person: PersonValues, spouse: str | None, head: Head) -> Content:
+    version = head.copy()
+    version["status"] = person.status
+    return [version]
 
 
-def _navn(person: PersonValues, spouse: str | None) -> Content:
-    navn = {"fornavn": person.fornavn}
-    if person.mellomnavn:
-        navn["mellomnavn"] = person.mellomnavn
-    navn["etternavn"] = person.etternavn
-    navn["forkortetNavn"] = forkortet_navn(person.fornavn, person.mellomnavn, person.etternavn)
+def _navn(person: PersonValues, spouse: str | None, head: Head) -> Content:
+    fornavn, mellomnavn, etternavn = person.fornavn, person.mellomnavn, person.etternavn
+    navn = head.copy()
+    navn["fornavn"] = fornavn
+    if mellomnavn:
+        navn["mellomnavn"] = mellomnavn
+    navn["etternavn"] = etternavn
+    navn["forkortetNavn"] = forkortet_navn(fornavn, mellomnavn, etternavn)
     return [navn]
 
 
-def _foedsel(person: PersonValues, spouse: str | None) -> Content:
-    foedsel = {
-        "foedselsdato": person.foedselsdato.isoformat(),
-        "foedselsaar": str(person.foedselsdato.year),
-    }
+def _foedsel(person: PersonValues, spouse: str | None, head: Head) -> Content:
+    born = person.foedselsdato
+    foedsel = head.copy()
+    foedsel["foedselsdato"] = born.isoformat()
+    foedsel["foedselsaar"] = str(born.year)
     if person.foedekommune:
         foedsel["foedekommuneINorge"] = person.foedekommune
     foedsel["foedeland"] = person.foedeland
     return [foedsel]
 
 
-def _kjoenn(person: PersonValues, spouse: str | None) -> Content:
-    return [{"kjoenn": person.kjoenn}]
+def _kjoenn(person: PersonValues, spouse: str | None, head: Head) -> Content:
+    version = head.copy()
+    version["kjoenn"] = person.kjoenn
+    return [version]
 
 
-def _doedsfall(person: PersonValues, spouse: str | None) -> Content:
-    return [{"doedsdato": person.doedsdato.isoformat()}] if person.doedsdato else []
+def _doedsfall(person: PersonValues, spouse: str | None, head: Head) -> Content:
+    died = person.doedsdato
+    if not died:
+        return []
+    version = head.copy()
+    version["doedsdato"] = died.isoformat()
+    return [version]
 
 
-def _sivilstand(person: PersonValues, spouse: str | None) -> Content:
-    sivilstand = {"sivilstand": person.sivilstand}
+def _sivilstand(person: PersonValues, spouse: str | None, head: Head) -> Content:
+    sivilstand = head.copy()
+    sivilstand["sivilstand"] = person.sivilstand
     if person.sivilstandsdato is not None:
         sivilstand["sivilstandsdato"] = person.sivilstandsdato.isoformat()
     if spouse is not None:
@@ -367,26 +405,41 @@ def _sivilstand(person: PersonValues, spouse: str | None) -> Content:
     return [sivilstand]
 
 
-def _adressebeskyttelse(person: PersonValues, spouse: str | None) -> Content:
+def _adressebeskyttelse(person: PersonValues, spouse: str | None, head: Head) -> Content:
     gradering = person.adressebeskyttelse
-    return [] if gradering == "ugradert" else [{"graderingsnivaa": gradering}]
+    if gradering == "ugradert":
+        return []
+    version = head.copy()
+    version["graderingsnivaa"] = gradering
+    return [version]
 
 
-def _statsborgerskap(person: PersonValues, spouse: str | None) -> Content:
+def _statsborgerskap(person: PersonValues, spouse: str | None, head: Head) -> Content:
     ervervsdato = _iso_date(person.statsborgerskap_ervervsdato)
-    if ervervsdato is None:
-        return [{"statsborgerskap": code} for code in citizenships(person)]
-    return [{"statsborgerskap": code, "ervervsdato": ervervsdato} for code in citizenships(person)]
+    versions = []
+    for code in citizenships(person):
+        version = head.copy()
+        version["statsborgerskap"] = code
+        if ervervsdato is not None:
+            version["ervervsdato"] = ervervsdato
+        versions.append(version)
+    return versions
 
 
-def _innflytting(person: PersonValues, spouse: str | None) -> Content:
-    return [{"fraflyttingsland": person.innflyttet_fra}] if person.innflyttet_fra else []
+def _innflytting(person: PersonValues, spouse: str | None, head: Head) -> Content:
+    fra = person.innflyttet_fra
+    if not fra:
+        return []
+    version = head.copy()
+    version["fraflyttingsland"] = fra
+    return [version]
 
 
-def _utflytting(person: PersonValues, spouse: str | None) -> Content:
+def _utflytting(person: PersonValues, spouse: str | None, head: Head) -> Content:
     if not person.utflyttet_til:
         return []
-    utflytting = {"tilflyttingsland": person.utflyttet_til}
+    utflytting = head.copy()
+    utflytting["tilflyttingsland"] = person.utflyttet_til
     if person.utflyttingsdato:
         utflytting["utflyttingsdato"] = person.utflyttingsdato.isoformat()
     return [utflytting]
@@ -417,7 +470,7 @@ def current_content(person: PersonValues, element: str, *, idents: Mapping[int, 
     if build is None:
         raise ValueError(f"{element!r} is not a single-valued element")
     relatert = person.sivilstand_relatert_id
-    return build(person, idents.get(relatert) if relatert else None)
+    return build(person, idents.get(relatert) if relatert else None, _NO_HEAD)
 
 
 _DOMAIN_DATE: Final[dict[str, str]] = {
@@ -501,23 +554,30 @@ def _past_versions(rows: Sequence[HistoryRow]) -> list[dict[str, Any]]:
 
 def _relation_version(row: RelationRow) -> dict[str, Any]:
     ended = row.opphoerstidspunkt
+    gyldighet = row.gyldighetstidspunkt
+    if ended is None and gyldighet is not None:  # most relations: current, from a known day
+        return {
+            "ajourholdstidspunkt": row.ajourholdstidspunkt,
+            "erGjeldende": True,
+            "kilde": DEFAULT_KILDE,
+            "gyldighetstidspunkt": gyldighet,
+            "relatertPerson": row.relatert_ident,
+            "relatertPersonsRolle": row.relatert_persons_rolle,
+            "minRolleForPerson": row.min_rolle_for_person,
+        }
     version: dict[str, Any] = {
-        "ajourholdstidspunkt": iso_instant(row.ajourholdstidspunkt),
+        "ajourholdstidspunkt": row.ajourholdstidspunkt,
         "erGjeldende": ended is None,
         "kilde": DEFAULT_KILDE,
     }
-    if row.gyldig_fra:
-        version["gyldighetstidspunkt"] = date_instant(row.gyldig_fra)
+    if gyldighet is not None:
+        version["gyldighetstidspunkt"] = gyldighet
     if ended is not None:
-        version["opphoerstidspunkt"] = iso_instant(ended)
+        version["opphoerstidspunkt"] = ended
     version["relatertPerson"] = row.relatert_ident
     version["relatertPersonsRolle"] = row.relatert_persons_rolle
     version["minRolleForPerson"] = row.min_rolle_for_person
     return version
-
-
-def _relation_order(row: RelationRow) -> tuple[bool, int]:
-    return row.opphoerstidspunkt is not None, row.id
 
 
 def _responsible(ansvar: str | None, parent_role: str) -> bool:
@@ -532,10 +592,10 @@ def _ansvar_version(
     row: RelationRow, *, ansvar: str, ansvarlig: str, ansvarssubjekt: str, born: date
 ) -> dict[str, Any]:
     return {
-        "ajourholdstidspunkt": iso_instant(row.ajourholdstidspunkt),
+        "ajourholdstidspunkt": row.ajourholdstidspunkt,
         "erGjeldende": True,
         "kilde": DEFAULT_KILDE,
-        "gyldighetstidspunkt": date_instant(row.gyldig_fra or born),
+        "gyldighetstidspunkt": row.gyldighetstidspunkt or date_instant(born),
         "ansvar": ansvar,
         "ansvarlig": ansvarlig,
         "ansvarssubjekt": ansvarssubjekt,
@@ -555,161 +615,95 @@ def wanted_elements(parts: Collection[str] | None) -> tuple[str, ...]:
     return tuple(element for element in ELEMENTS if element in wanted)
 
 
-class _Person:
-    """One person's document under construction: the rows and values its elements share.
+def _familierelasjon(relations: Sequence[RelationRow]) -> list[dict[str, Any]]:
+    """Current relations first, then ended ones (each in id order, as ``relations`` come)."""
+    versions = [_relation_version(row) for row in relations if row.opphoerstidspunkt is None]
+    if len(versions) < len(relations):
+        versions += [
+            _relation_version(row) for row in relations if row.opphoerstidspunkt is not None
+        ]
+    return versions
 
-    Each element is a method taking the element's name and returning its value, or None when
-    the element is left out of the document.
-    """
 
-    __slots__ = ("history", "opprettet", "person", "relations", "today", "unchanged_head")
-
-    def __init__(
-        self,
-        person: PersonRow,
-        history: Mapping[str, Sequence[HistoryRow]] | None,
-        relations: Sequence[RelationRow],
-        today: date,
-    ) -> None:
-        self.person = person
-        self.history = history
-        self.relations = relations
-        self.today = today
-        self.opprettet = opprettet = iso_instant(person.opprettet)
-        # The metadata of an element unchanged since the person was created and without a
-        # domain date. Versions are new dicts merged from it, so it is never shared.
-        self.unchanged_head: dict[str, Any] = {
-            "ajourholdstidspunkt": opprettet,
-            "erGjeldende": True,
-            "kilde": DEFAULT_KILDE,
-            "gyldighetstidspunkt": opprettet,
-        }
-
-    def current(self, element: str) -> list[dict[str, Any]]:
-        """The current version(s) of a single-valued element ([] when it has none)."""
-        person = self.person
-        contents = _CONTENT[element](person, person.relatert_ved_sivilstand)
-        if not contents:
-            return []
-        meta = person.element_meta
-        if meta is not None and element in meta:
-            head = _changed_head(person, element, self.opprettet)
-        else:
-            domain_date_of = _DOMAIN_DATE_OF[element]
-            day = domain_date_of(person) if domain_date_of is not None else None
-            if day is None:
-                head = self.unchanged_head
-            else:
-                head = {
-                    "ajourholdstidspunkt": self.opprettet,
-                    "erGjeldende": True,
-                    "kilde": DEFAULT_KILDE,
-                    "gyldighetstidspunkt": date_instant(day),
-                }
-        if len(contents) == 1:
-            return [head | contents[0]]
-        return [head | content for content in contents]
-
-    def versions(self, element: str) -> list[dict[str, Any]]:
-        """The current version(s) of a single-valued element, then the superseded ones."""
-        versions = self.current(element)
-        past = self.history.get(element) if self.history is not None else None
-        if past:
-            versions += _past_versions(past)
-        return versions
-
-    def doedsfall(self, element: str) -> dict[str, Any] | None:
-        versions = self.versions(element)
-        return versions[0] if versions else None
-
-    def adressebeskyttelse(self, element: str) -> list[dict[str, Any]] | None:
-        return None if self.person.adressebeskyttelse == "ugradert" else self.versions(element)
-
-    def visible_bostedsadresse(self, element: str) -> list[dict[str, Any]] | None:
-        """Left out while the address is protected; so are addresses left while protected."""
-        if self.person.adressebeskyttelse in PROTECTED_GRADERINGER:
-            return None
-        versions = self.current(element)
-        past = self.history.get(element) if self.history is not None else None
-        if past:
-            visible = [
-                h for h in past if h.data.get("adressegradering") not in PROTECTED_GRADERINGER
-            ]
-            versions += _past_versions(visible)
-        return versions
-
-    def familierelasjon(self, element: str) -> list[dict[str, Any]]:
-        """Current relations first, then ended ones (each in id order)."""
-        relations = self.relations
-        if len(relations) < 2:
-            return [_relation_version(row) for row in relations]
-        return [_relation_version(row) for row in sorted(relations, key=_relation_order)]
-
-    def foreldreansvar(self, element: str) -> list[dict[str, Any]]:
-        """Foreldreansvar held for this person (while a minor), then held by this person."""
-        entries: list[dict[str, Any]] = []
-        if not self.relations:
-            return entries
-        person = self.person
-        today = self.today
-        if _is_minor_alive(person.foedselsdato, person.doedsdato, today):
-            ansvar = person.foreldreansvar
-            for row in self.relations:
-                if (
-                    row.opphoerstidspunkt is None
-                    and row.relatert_persons_rolle in PARENT_ROLES
-                    and row.relatert_doedsdato is None
-                    and _responsible(ansvar, row.relatert_persons_rolle)
-                ):
-                    entries.append(
-                        _ansvar_version(
-                            row,
-                            ansvar=ansvar or "",
-                            ansvarlig=row.relatert_ident,
-                            ansvarssubjekt=person.ident,
-                            born=person.foedselsdato,
-                        )
-                    )
-        if person.doedsdato is None:
-            for row in self.relations:
-                if (
-                    row.opphoerstidspunkt is None
-                    and row.relatert_persons_rolle == "barn"
-                    and _is_minor_alive(row.relatert_foedselsdato, row.relatert_doedsdato, today)
-                    and _responsible(row.relatert_foreldreansvar, row.min_rolle_for_person)
-                ):
-                    entries.append(
-                        _ansvar_version(
-                            row,
-                            ansvar=row.relatert_foreldreansvar or "",
-                            ansvarlig=person.ident,
-                            ansvarssubjekt=row.relatert_ident,
-                            born=row.relatert_foedselsdato,
-                        )
-                    )
+def _foreldreansvar(
+    person: PersonRow, relations: Sequence[RelationRow], today: date
+) -> list[dict[str, Any]]:
+    """Foreldreansvar held for this person (while a minor), then held by this person."""
+    entries: list[dict[str, Any]] = []
+    if not relations:
         return entries
+    if _is_minor_alive(person.foedselsdato, person.doedsdato, today):
+        ansvar = person.foreldreansvar
+        for row in relations:
+            if (
+                row.opphoerstidspunkt is None
+                and row.relatert_persons_rolle in PARENT_ROLES
+                and row.relatert_doedsdato is None
+                and _responsible(ansvar, row.relatert_persons_rolle)
+            ):
+                entries.append(
+                    _ansvar_version(
+                        row,
+                        ansvar=ansvar or "",
+                        ansvarlig=row.relatert_ident,
+                        ansvarssubjekt=person.ident,
+                        born=person.foedselsdato,
+                    )
+                )
+    if person.doedsdato is None:
+        for row in relations:
+            if (
+                row.opphoerstidspunkt is None
+                and row.relatert_persons_rolle == "barn"
+                and _is_minor_alive(row.relatert_foedselsdato, row.relatert_doedsdato, today)
+                and _responsible(row.relatert_foreldreansvar, row.min_rolle_for_person)
+            ):
+                entries.append(
+                    _ansvar_version(
+                        row,
+                        ansvar=row.relatert_foreldreansvar or "",
+                        ansvarlig=person.ident,
+                        ansvarssubjekt=row.relatert_ident,
+                        born=row.relatert_foedselsdato,
+                    )
+                )
+    return entries
 
 
-_Step = Callable[[_Person, str], Any]
-# How each element is built; an element not named here is a plain single-valued one.
-_STEPS: Final[dict[str, _Step]] = {
-    "doedsfall": _Person.doedsfall,
-    "adressebeskyttelse": _Person.adressebeskyttelse,
-    "bostedsadresse": _Person.visible_bostedsadresse,
-    "familierelasjon": _Person.familierelasjon,
-    "foreldreansvar": _Person.foreldreansvar,
+# How an element is built (``_Step.kind``):
+_VERSIONS: Final = 0  # its versions, current first
+_FIRST: Final = 1  # doedsfall: the first version alone, left out when there is none
+_UNLESS_UGRADERT: Final = 2  # adressebeskyttelse: left out while ugradert
+_VISIBLE_ADDRESS: Final = 3  # bostedsadresse: left out while protected, see below
+_FAMILIERELASJON: Final = 4
+_FORELDREANSVAR: Final = 5
+_KINDS: Final[dict[str, int]] = {
+    "doedsfall": _FIRST,
+    "adressebeskyttelse": _UNLESS_UGRADERT,
+    "bostedsadresse": _VISIBLE_ADDRESS,
+    "familierelasjon": _FAMILIERELASJON,
+    "foreldreansvar": _FORELDREANSVAR,
 }
+
+
+class _Step(NamedTuple):
+    """One element of the document and what building it takes."""
+
+    element: str
+    kind: int
+    content: ContentBuilder | None  # single-valued elements only
+    domain_date_of: Callable[[PersonValues], date | None] | None
 
 
 class DocumentBuilder:
     """Builds the documents of one request: which elements, as of which day, which addresses.
 
     Decides once what the documents need (``needs_relations``, ``needs_spouse``,
-    ``history_elements``), so the queries fetch only that and ``build`` only assembles.
+    ``history_elements``) and how each element is built (``steps``), so the queries fetch only
+    that and ``build`` only assembles.
     """
 
     __slots__ = (
-        "current_steps",
         "elements",
         "history_elements",
         "needs_relations",
@@ -722,8 +716,7 @@ class DocumentBuilder:
     history_elements: tuple[str, ...]
     needs_relations: bool
     needs_spouse: bool
-    steps: tuple[tuple[str, _Step], ...]
-    current_steps: tuple[tuple[str, _Step], ...]
+    steps: tuple[_Step, ...]
     today: date
 
     def __init__(
@@ -740,12 +733,13 @@ class DocumentBuilder:
         self.history_elements = tuple(e for e in self.elements if e in SINGLE_VALUED)
         self.needs_relations = not RELATION_ELEMENTS.isdisjoint(self.elements)
         self.needs_spouse = "sivilstand" in self.elements
-        steps = dict(_STEPS)
+        kinds = dict(_KINDS)
         if include_protected_address:
-            steps["bostedsadresse"] = _Person.versions
-        self.steps = tuple((e, steps.get(e, _Person.versions)) for e in self.elements)
-        # For people without superseded versions (most of them): only the current ones.
-        self.current_steps = tuple((e, steps.get(e, _Person.current)) for e in self.elements)
+            kinds["bostedsadresse"] = _VERSIONS
+        self.steps = tuple(
+            _Step(e, kinds.get(e, _VERSIONS), _CONTENT.get(e), _DOMAIN_DATE_OF.get(e))
+            for e in self.elements
+        )
 
     @staticmethod
     def may_have_history(person: PersonRow) -> bool:
@@ -763,11 +757,59 @@ class DocumentBuilder:
 
         ``history`` holds the person's superseded versions by element (None: there are none);
         ``relations`` the person's family relations, in id order.
+
+        A single loop with the metadata worked out inline, as a thousand documents are built
+        per bulk lookup: the versions of an element are made by its content builder, each a new
+        dict that starts with the head (the metadata fields).
         """
-        state = _Person(person, history, relations, self.today)
+        opprettet = person.opprettet_instant
+        meta = person.element_meta
+        spouse = person.relatert_ved_sivilstand
+        gradering = person.adressebeskyttelse
+        # The head of an element unchanged since the person was created and without a domain
+        # date. Versions copy its fields; it is never shared.
+        unchanged = {
+            "ajourholdstidspunkt": opprettet,
+            "erGjeldende": True,
+            "kilde": DEFAULT_KILDE,
+            "gyldighetstidspunkt": opprettet,
+        }
         document: dict[str, Any] = {}
-        for element, step in self.steps if history else self.current_steps:
-            value = step(state, element)
-            if value is not None:
-                document[element] = value
+        for element, kind, content, domain_date_of in self.steps:
+            if content is None:  # built from the relations
+                if kind == _FAMILIERELASJON:
+                    document[element] = _familierelasjon(relations)
+                else:
+                    document[element] = _foreldreansvar(person, relations, self.today)
+                continue
+            if kind == _UNLESS_UGRADERT and gradering == "ugradert":
+                continue
+            if kind == _VISIBLE_ADDRESS and gradering in PROTECTED_GRADERINGER:
+                continue
+            if meta is not None and element in meta:
+                head = _changed_head(person, element, opprettet)
+            elif domain_date_of is None or (day := domain_date_of(person)) is None:
+                head = unchanged
+            else:
+                head = {
+                    "ajourholdstidspunkt": opprettet,
+                    "erGjeldende": True,
+                    "kilde": DEFAULT_KILDE,
+                    "gyldighetstidspunkt": date_instant(day),
+                }
+            versions = content(person, spouse, head)
+            past = history.get(element) if history is not None else None
+            if past:
+                if kind == _VISIBLE_ADDRESS:
+                    # An address left while the person was protected stays hidden.
+                    past = [
+                        h
+                        for h in past
+                        if h.data.get("adressegradering") not in PROTECTED_GRADERINGER
+                    ]
+                versions += _past_versions(past)
+            if kind != _FIRST:
+                document[element] = versions
+            elif versions:
+                document[element] = versions[0]
         return document
