@@ -50,9 +50,9 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import KeyedColumnElement
 
 from felles.kernel.clock import get_clock
+from felles.kernel.db import array_literal, member_of
 from felles.kernel.errors import NotFound
 from felles.kernel.events import last_seq, read_events
 from felles.registries.folkeregister.document import (
@@ -160,30 +160,6 @@ def _is_postgresql(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def _array_literal(values: Collection[Any]) -> str:
-    """A PostgreSQL array literal of ints or strings (``{1,2}``, ``{"a","b"}``).
-
-    Binding one text parameter costs far less than psycopg adapting a list of a thousand.
-    """
-    items = [
-        str(value)
-        if isinstance(value, int)
-        else '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
-        for value in values
-    ]
-    return "{" + ",".join(items) + "}"
-
-
-def _member_of(
-    session: Session, column: KeyedColumnElement[Any], values: Collection[Any]
-) -> ColumnElement[bool]:
-    """``column IN values``; on PostgreSQL ``= ANY(array)``: one parameter, not a thousand."""
-    if _is_postgresql(session):
-        array = bindparam(None, _array_literal(values), type_=String())
-        return column == any_(cast(array, ARRAY(column.type)))
-    return column.in_(values)
-
-
 _spouse = _person.alias("spouse")
 _related = _person.alias("related")
 _PERSON_COLUMNS: Final = tuple(_person.c[name] for name in PERSON_COLUMNS)
@@ -288,7 +264,7 @@ def _sql_date_instant(column: ColumnElement[Any]) -> ColumnElement[str]:
     return func.to_char(column, literal_column(_DATE_INSTANT))
 
 
-# The one parameter of each statement: an array literal (see _array_literal).
+# The one parameter of each statement: an array literal (see kernel.db.array_literal).
 _VALUES = bindparam("values", type_=String())
 
 
@@ -343,7 +319,7 @@ def _pg_cursor(
     connection = session.connection()
     driver = connection.connection.driver_connection
     assert isinstance(driver, psycopg.Connection)
-    parameters = {"values": _array_literal(values)}
+    parameters = {"values": array_literal(values)}
     with driver.cursor(row_factory=lambda _cursor: make) as cursor:
         events = connection.dispatch
         events.before_cursor_execute(connection, cursor, statement, parameters, None, False)
@@ -372,7 +348,7 @@ def _persons_by_ident(
             session, _pg_statement(dialect, "persons", needs_spouse), idents, PersonRow._make
         )
     else:
-        query = _person_select(needs_spouse).where(_member_of(session, _person.c.ident, idents))
+        query = _person_select(needs_spouse).where(member_of(session, _person.c.ident, idents))
         rows = list(map(_person_row, session.execute(query).all()))
     found = {person.ident: person for person in rows}
     missing = [ident for ident in idents if ident not in found]
@@ -387,7 +363,7 @@ def _persons_by_ident(
                 _person_select(needs_spouse)
                 .add_columns(_tidligere.c.ident)
                 .join(_tidligere, _tidligere.c.person_id == _person.c.id)
-                .where(_member_of(session, _tidligere.c.ident, missing))
+                .where(member_of(session, _tidligere.c.ident, missing))
             ).all()
         make = PersonRow._make if fast else _person_row
         for row in former:
@@ -404,7 +380,7 @@ def _history(
     if not person_ids or not elements:
         return result
     query = select(*(_historikk.c[name] for name in HistoryRow._fields)).where(
-        _member_of(session, _historikk.c.person_id, person_ids),
+        member_of(session, _historikk.c.person_id, person_ids),
         _historikk.c.element.in_(elements),
     )
     for values in session.execute(query).all():
@@ -436,7 +412,7 @@ def _relation_runs(
                 *_RELATION_FACTS,
             )
             .join(_related, _related.c.id == _relasjon.c.relatert_person_id)
-            .where(_member_of(session, _relasjon.c.person_id, person_ids))
+            .where(member_of(session, _relasjon.c.person_id, person_ids))
             .order_by(_relasjon.c.person_id, _relasjon.c.id)
         )
         yield from _runs(map(_relation_row, session.execute(query).all()))
