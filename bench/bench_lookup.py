@@ -19,7 +19,7 @@ Random people are picked with ``folkeregister.sampling`` (probes on the primary 
 Before measuring, the tables and indexes are read into the OS page cache (``_warm_os_cache``;
 ``--no-warm-os-cache`` to skip). Goals: single p99 ≤ 5 ms, bulk of 1 000 p99 ≤ 100 ms. Figures
 go to ``bench/results/lookup.json`` with the machine, the load average at start and end, a
-Python reference workload (``_python_reference_ms``) and the command.
+Python reference workload (``benchlib.python_reference_ms``) and the command.
 """
 
 from __future__ import annotations
@@ -36,7 +36,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from benchlib import DEFAULT_URL, RESULTS, ensure_schema, machine, schema_url
+from benchlib import (
+    DEFAULT_URL,
+    RESULTS,
+    ensure_schema,
+    machine,
+    python_reference_ms,
+    schema_url,
+)
 from sqlalchemy import text
 
 from felles.kernel import migrate
@@ -191,19 +198,6 @@ def _timed(calls: Sequence[Callable[[], Any]]) -> list[float]:
     return durations
 
 
-def _python_reference_ms() -> float:
-    """A fixed pure-Python workload, best of five: how fast the machine runs Python just now.
-
-    Lookup figures from different runs compare only at a similar reference figure; the same
-    code measured 2.5 ms and 6.5 ms per single lookup on this box hours apart.
-    """
-
-    def work() -> Any:
-        return [{"n": n, "text": str(n), "list": [n]} for n in range(100_000)]
-
-    return round(min(_timed([work] * 5)), 1)
-
-
 def _single(database: Database, ident: str) -> Callable[[], Any]:
     def lookup() -> Any:
         with database.read_session() as session:
@@ -308,7 +302,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     # Measure the process as `felles serve` runs it (start-up objects frozen for the GC).
     tune_gc()
     load_at_start = round(os.getloadavg()[0], 2)
-    reference_ms = _python_reference_ms()
+    reference_ms = python_reference_ms()
     result: dict[str, Any] = {
         "benchmark": "lookup",
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -327,8 +321,6 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     result["machine"] = machine(database) | {
         "load_average_1min_at_start": load_at_start,
         "python_reference_ms_at_start": reference_ms,
-        "python_reference_ms_at_end": _python_reference_ms(),
-        "python_reference": "100 000 small dicts, strings and lists; best of 5",
     }
     database.dispose()
     args.output.parent.mkdir(parents=True, exist_ok=True)

@@ -38,7 +38,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchlib import DEFAULT_URL, RESULTS, fresh_schema, machine, schema_url
+from benchlib import (
+    DEFAULT_URL,
+    RESULTS,
+    fresh_schema,
+    machine,
+    python_reference_ms,
+    schema_url,
+)
 
 from felles.kernel import migrate
 from felles.kernel.db import Database
@@ -105,11 +112,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 
     before = _outbox_rows(database)
     load_before = round(os.getloadavg()[0], 2)
+    reference_before = python_reference_ms()
     report = _simulate(args, database)
     outbox_rows = _outbox_rows(database) - before
     result = _result(args, report, generation_seconds, outbox_rows)
     result["machine"] = machine(database)
     result["machine"]["load_average_1min_at_start"] = load_before
+    result["machine"]["python_reference_ms_at_start"] = reference_before
     database.dispose()
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
