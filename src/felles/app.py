@@ -13,6 +13,7 @@ from felles.registries.eiendom.api import router as eiendom_router
 from felles.registries.enhetsregisteret.api import router as enhetsregisteret_router
 from felles.registries.folkeregister.api import router as folkeregister_router
 from felles.registries.krr.api import router as krr_router
+from felles.registries.skatt.api import router as skatt_router
 
 DESCRIPTION = """
 felles is the common digital ecosystem of Norway's public sector on a synthetic Norway.
@@ -35,6 +36,7 @@ def create_app(*, database: Database | None = None) -> FastAPI:
     app.include_router(enhetsregisteret_router)
     app.include_router(aordningen_router)
     app.include_router(eiendom_router)
+    app.include_router(skatt_router)
 
     @app.get("/health", tags=["drift"], summary="Liveness and database check")
     def health() -> dict[str, str]:
