@@ -43,13 +43,37 @@ def db_upgrade(database_url: DatabaseUrl = None) -> None:
     console.print(f"[green]Schema is up to date[/] ({database.dialect})")
 
 
+NoEconomy = Annotated[
+    bool,
+    typer.Option(
+        "--no-economy",
+        help="People only: no organisations, jobs, pay, property or tax",
+    ),
+]
+
+
+def _generate_economy(database: Database, seed: int) -> None:
+    """The economy of the population in ``database`` (once; a second run says so)."""
+    from felles.synth.economy import EconomyExists, generate_economy
+
+    try:
+        with make_progress() as progress:
+            report = generate_economy(database, seed=seed, progress=progress)
+    except EconomyExists:
+        console.print("[dim]Using the economy already in the database.[/]")
+        return
+    console.print(report.summary())
+
+
 @app.command()
 def generate(
     persons: Annotated[int, typer.Option(min=1, help="How many people")] = 50_000,
     seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same Norway")] = 1,
+    no_economy: NoEconomy = False,
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Generate a synthetic Norway: people, families, addresses, KRR."""
+    """Generate a synthetic Norway: people, families, addresses, KRR, then the economy
+    (organisations and roles, jobs and pay reports, property, tax assessments)."""
     from felles.synth.population import generate_population
 
     database = _database(database_url)
@@ -57,6 +81,8 @@ def generate(
     with make_progress() as progress:
         report = generate_population(database, persons=persons, seed=seed, progress=progress)
     console.print(report.summary())
+    if not no_economy:
+        _generate_economy(database, seed)
 
 
 @app.command()
@@ -105,6 +131,7 @@ def demo(
     persons: Annotated[int, typer.Option(min=100, help="Size of the demo population")] = 50_000,
     seed: Annotated[int, typer.Option(help="Random seed")] = 1,
     port: Annotated[int, typer.Option(help="Port")] = 8000,
+    no_economy: NoEconomy = False,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Generate a small Norway (once), print people worth looking up, and serve the API."""
@@ -119,6 +146,8 @@ def demo(
         with make_progress() as progress:
             report = generate_population(database, persons=persons, seed=seed, progress=progress)
         console.print(report.summary())
+    if not no_economy:
+        _generate_economy(database, seed)
     console.print(showcase_table(database))
     console.print(
         f"\n[bold]API:[/] http://127.0.0.1:{port}   [bold]OpenAPI:[/] http://127.0.0.1:{port}/docs"
