@@ -91,6 +91,8 @@ def _run(database: Database, **options: Any) -> Simulated:
         days=options.pop("days", DAYS),
         seed=options.pop("seed", 5),
         rate_multiplier=options.pop("rate_multiplier", MULTIPLIER),
+        # Life events only: working life has its own tests (test_working_life.py).
+        with_working_life=options.pop("with_working_life", False),
         **options,
     )
     return Simulated(database, report, residents, _events_after(database, before))

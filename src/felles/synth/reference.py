@@ -268,8 +268,10 @@ class NationalRates:
 
     Births, deaths, immigration and emigration are 2024 figures; marriages, separations and
     divorces 2023 (the latest found); moves between municipalities 2020 (the latest national
-    count found); new enterprises 2024. ``moves_within_municipality`` is derived, not
-    counted: moves between municipalities times the within/between ratio of 2008.
+    count found); new enterprises and bankruptcies 2024. ``moves_within_municipality`` is
+    derived, not counted: moves between municipalities times the within/between ratio of
+    2008. Deleted units, new voluntary organisations and employments started and ended are
+    estimates (see their notes in ``nokkeltall.csv``).
     """
 
     population_start_2024: int
@@ -283,6 +285,11 @@ class NationalRates:
     moves_between_municipalities: Rate
     moves_within_municipality: Rate
     new_enterprises: Rate
+    bankruptcies: Rate
+    deleted_units: Rate
+    new_voluntary_organisations: Rate
+    employments_started: Rate
+    employments_ended: Rate
 
 
 _STATED_RATE = re.compile(r"(\d+(?:\.\d+)?) per 1000")
@@ -356,6 +363,11 @@ def national_rates() -> NationalRates:
         moves_between_municipalities=between,
         moves_within_municipality=_within_municipality(between),
         new_enterprises=_rate("nye_foretak", 2024),
+        bankruptcies=_rate("konkurser", 2024),
+        deleted_units=_rate("slettede_enheter", 2024),
+        new_voluntary_organisations=_rate("nye_frivillige_organisasjoner", 2024),
+        employments_started=_rate("nye_arbeidsforhold", 2024),
+        employments_ended=_rate("avsluttede_arbeidsforhold", 2024),
     )
 
 

@@ -62,13 +62,15 @@ from felles.kernel.events import last_seq, read_events
 from felles.registries.adresser import queries as adresser
 from felles.registries.folkeregister import operations, sampling
 from felles.registries.folkeregister.sampling import Candidate, PersonFilter
-from felles.synth import names, reference
+from felles.synth import names, reference, working_life
 
-__all__ = ["DEFAULT_START", "KINDS", "SimulationReport", "simulate"]
+__all__ = ["DEFAULT_START", "KINDS", "LIFE_EVENTS", "SimulationReport", "simulate"]
 
 #: First simulated day when the outbox is empty (a freshly generated population).
 DEFAULT_START: Final = date(2025, 1, 1)
-KINDS: Final = ("birth", "death", "immigration", "emigration", "marriage", "divorce", "move")
+LIFE_EVENTS: Final = ("birth", "death", "immigration", "emigration", "marriage", "divorce", "move")
+#: Every kind: life events, then working life (``working_life``), then the monthly pay.
+KINDS: Final = (*LIFE_EVENTS, *working_life.KINDS, working_life.PAY_REPORTED)
 
 # Picks tried per event before giving it up (each refusal or unsuitable pick is one try).
 MAX_ATTEMPTS: Final = 8
@@ -76,6 +78,8 @@ MAX_ATTEMPTS: Final = 8
 # pool keeps at most _POOL_CAPACITY of them.
 _DEAL: Final = 512
 _POOL_CAPACITY: Final = 1_024
+# Residents looked at for one working-life pick (a founder of 20-70, a worker of 18-66).
+_RESIDENT_TRIES: Final = 8
 _RESIDENTS: Final = PersonFilter()
 # People of an age are picked from a stretch of birth dates holding about this many.
 _WINDOW_PEOPLE: Final = 24
@@ -141,6 +145,13 @@ KIND_LABELS: Final = {
     "marriage": "Marriages",
     "divorce": "Divorces",
     "move": "Moves (people)",
+    "business_founded": "Businesses founded",
+    "association_founded": "Associations founded",
+    "dissolution": "Businesses dissolved",
+    "bankruptcy": "Bankruptcies",
+    "job_started": "Jobs started",
+    "job_ended": "Jobs ended",
+    "pay_reported": "A-meldinger (monthly pay)",
 }
 
 
@@ -348,7 +359,7 @@ class _DailyRates:
     within_share: float  # of moves, the share that stays in the municipality
 
     @classmethod
-    def national(cls, multiplier: float) -> _DailyRates:
+    def national(cls, multiplier: float, *, working: bool = True) -> _DailyRates:
         rates = reference.national_rates()
         within = rates.moves_within_municipality.per_1000
         between = rates.moves_between_municipalities.per_1000
@@ -361,6 +372,8 @@ class _DailyRates:
             "divorce": rates.divorces.per_1000,
             "move": within + between,
         }
+        if working:
+            per_1000 |= working_life.per_1000()
         return cls(
             per_resident={kind: multiplier * value / 1000 for kind, value in per_1000.items()},
             within_share=within / (within + between),
@@ -458,6 +471,7 @@ class _Run:
         self.household_size = 3.0  # people per moving household, a running average
         self.address_ranges: dict[str, adresser.IdRange] = {}
         self.destinations: _Weighted | None = None
+        self.working = True  # working life and monthly pay happen too
 
     @property
     def session(self) -> Any:
@@ -496,6 +510,21 @@ class _Run:
 
     def age(self, person: Candidate) -> int:
         return person.age_at(self.day)
+
+    def find_resident(self, suits: Callable[[Candidate], bool]) -> Candidate | None:
+        """A random resident not touched today that ``suits``, or None after a few tries.
+
+        Unsuitable residents drawn on the way are left for the day (the stream is uniform,
+        so this only costs probes).
+        """
+        pool = self.pools["anyone"]
+        for _ in range(_RESIDENT_TRIES):
+            person = pool.take()
+            if person is None:
+                return None
+            if suits(person):
+                return person
+        return None
 
     def deal(self) -> None:
         """Fetch random residents (one statement of probes) and deal them to every pool.
@@ -935,6 +964,20 @@ _REGISTERS: Final[dict[str, Register]] = {
 }
 
 
+def _working_life_pick(kind: str) -> Pick:
+    pick = working_life.PICKS[kind]
+    return lambda run, n: [_Planned(item) for item in pick(run, n)]
+
+
+def _working_life_register(kind: str) -> Register:
+    register = working_life.REGISTERS[kind]
+    return lambda run, items: register(run, items)
+
+
+_PICKS.update({kind: _working_life_pick(kind) for kind in working_life.KINDS})
+_REGISTERS.update({kind: _working_life_register(kind) for kind in working_life.KINDS})
+
+
 def _happen(run: _Run, kind: str, count: int) -> int:
     """Make ``count`` events of ``kind`` happen in batches; returns the operations done.
 
@@ -1021,8 +1064,26 @@ def _move_slots(plan: list[str], people: int) -> dict[int, int]:
     return slots
 
 
+def _report_pay(run: _Run, clock: SimulatedClock, day: date) -> None:
+    """On the a-melding's deadline, every employer's report of the month before."""
+    month = working_life.month_reported_on(day)
+    if month is None or not run.working:
+        return
+    clock.set(datetime.combine(day, time(0), tzinfo=UTC))
+    began = wallclock.perf_counter()
+    reported = working_life.report_pay(run, month)
+    kind = working_life.PAY_REPORTED
+    run.report.planned[kind] += reported
+    run.report.done[kind] += reported
+    run.report.operations[kind] += reported
+    spent = run.report.seconds_by_kind
+    spent[kind] = spent.get(kind, 0.0) + wallclock.perf_counter() - began
+    run.committed(reported)
+
+
 def _simulate_day(run: _Run, clock: SimulatedClock, day: date) -> None:
     run.start_day(day)
+    _report_pay(run, clock, day)
     plan = _day_plan(run, day)
     midnight = datetime.combine(day, time(0), tzinfo=UTC)
     step = timedelta(days=1) / (len(plan) + 1)
@@ -1107,11 +1168,14 @@ def simulate(
     progress: Progress | None = None,
     batch_size: int = 500,
     rate_multiplier: float = 1.0,
+    with_working_life: bool = True,
 ) -> SimulationReport:
     """Simulate ``days`` days of life events from ``start`` (default: the day after the last).
 
     ``rate_multiplier`` scales every rate (tests and benchmarks use it to get enough events
-    from a small population). Commits every ``batch_size`` operations.
+    from a small population). Commits every ``batch_size`` operations. Without
+    ``with_working_life`` only Folkeregisteret's life events happen (no businesses, jobs or
+    pay; see ``working_life``).
     """
     if days < 1:
         raise ValueError("days must be at least 1")
@@ -1126,8 +1190,9 @@ def simulate(
             report=report,
             seed=seed,
             batch_size=batch_size,
-            rates=_DailyRates.national(rate_multiplier),
+            rates=_DailyRates.national(rate_multiplier, working=with_working_life),
         )
+        run.working = with_working_life
         try:
             _prepare(run)
             task = progress.add_task("Simulating", total=days) if progress else None

@@ -99,6 +99,26 @@ def get_person(session: Session, *, ident: str) -> Person | None:
     return session.get(Person, former.person_id) if former is not None else None
 
 
+def get_persons(session: Session, *, idents: Collection[str]) -> dict[str, Person | None]:
+    """People by the identifikasjonsnummer asked for (current or former); None if unknown.
+
+    One statement for the current numbers, one lookup per number not found among them.
+    """
+    wanted = sorted(set(idents))
+    if not wanted:
+        return {}
+    found: dict[str, Person | None] = {
+        person.ident: person
+        for person in session.scalars(
+            select(Person).where(member_of(session, Person.ident, wanted))
+        )
+    }
+    for ident in wanted:
+        if ident not in found:
+            found[ident] = get_person(session, ident=ident)
+    return found
+
+
 def get_person_or_raise(session: Session, *, ident: str) -> Person:
     """The person with this identifikasjonsnummer; NotFound (404) if unknown."""
     person = get_person(session, ident=ident)

@@ -13,7 +13,7 @@ The batch outcome (``Batch``, ``single``) is Folkeregisteret's, used as it is ra
 copied: it belongs in the kernel (see the module docstring of ``operations``).
 
 Other registers are read only through their public queries: people through Folkeregisteret's
-``get_person``, employers through Enhetsregisteret's ``units_status``.
+``get_persons``, employers through Enhetsregisteret's ``units_status``.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from felles.registries.aordningen.model import Arbeidsforhold
 from felles.registries.enhetsregisteret.queries import UnitStatus, units_status
 from felles.registries.folkeregister.model import Person
 from felles.registries.folkeregister.operations.common import Batch, single
-from felles.registries.folkeregister.queries import get_person
+from felles.registries.folkeregister.queries import get_persons
 
 __all__ = [
     "EARLIEST_DATE",
@@ -144,11 +144,8 @@ def check_month(month: str) -> None:
 
 
 def people(session: Session, idents: Collection[str]) -> dict[str, Person | None]:
-    """People by the identity number asked for (current or former); None when unknown.
-
-    One lookup per person: Folkeregisteret offers no public bulk query of its rows yet.
-    """
-    return {ident: get_person(session, ident=ident) for ident in sorted(set(idents))}
+    """People by the identity number asked for (current or former); None when unknown."""
+    return get_persons(session, idents=idents)
 
 
 def require_alive_on(person: Person, day: date, *, role: str, field: str) -> None:
