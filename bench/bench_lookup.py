@@ -16,10 +16,11 @@ that schema has no people, ``--persons`` people are generated into it first (see
   ``POST /personer/bulkoppslag``.
 
 Random people are picked with ``folkeregister.sampling`` (probes on the primary key).
-Before measuring, the tables and indexes are read into the OS page cache (``_warm_os_cache``;
-``--no-warm-os-cache`` to skip). Goals: single p99 ≤ 5 ms, bulk of 1 000 p99 ≤ 100 ms. Figures
-go to ``bench/results/lookup.json`` with the machine, the load average at start and end, a
-Python reference workload (``benchlib.python_reference_ms``) and the command.
+Before measuring, the tables and indexes are read into the OS page cache
+(``benchlib.warm_os_cache``; ``--no-warm-os-cache`` to skip). Goals: single p99 ≤ 5 ms, bulk
+of 1 000 p99 ≤ 100 ms. Figures go to ``bench/results/lookup.json`` with the machine, the
+load average at start and end, a Python reference workload
+(``benchlib.python_reference_ms``) and the command.
 """
 
 from __future__ import annotations
@@ -29,22 +30,23 @@ import datetime as dt
 import json
 import os
 import random
-import statistics
 import sys
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from benchlib import (
     DEFAULT_URL,
     RESULTS,
+    analyze_if_never_analyzed,
     ensure_schema,
     machine,
+    percentiles,
     python_reference_ms,
     schema_url,
+    timed,
+    warm_os_cache,
 )
-from sqlalchemy import text
 
 from felles.kernel import migrate
 from felles.kernel.db import Database
@@ -58,87 +60,7 @@ GOAL_SINGLE_P99_MS = 5.0
 GOAL_BULK_P99_MS = 100.0
 API = "/folkeregisteret/api/v1"
 WARM_UP = 200
-
-
-def _analyze_if_never_analyzed(database: Database) -> list[str]:
-    """ANALYZE the registry tables that have no planner statistics yet.
-
-    A bulk load (COPY) leaves none until autovacuum gets to it; without them PostgreSQL
-    plans the person lookup's relation join as a hash join over all 5.6 M people (seconds
-    per lookup instead of milliseconds). Returns the tables analysed.
-    """
-    tables = ("frg_person", "frg_familierelasjon", "frg_historikk", "frg_tidligere_ident")
-    with database.engine.begin() as connection:
-        never = [
-            row[0]
-            for row in connection.execute(
-                text(
-                    "SELECT relname FROM pg_stat_user_tables WHERE schemaname = "
-                    "current_schema() AND relname = ANY(:tables) "
-                    "AND last_analyze IS NULL AND last_autoanalyze IS NULL"
-                ),
-                {"tables": list(tables)},
-            )
-        ]
-        for table in never:
-            connection.execute(text(f"ANALYZE {table}"))
-    return never
-
-
-def _warm_os_cache(database: Database) -> dict[str, Any]:
-    """Read the registry's tables and indexes once into the OS page cache (``pg_prewarm``).
-
-    Mode ``read``: the blocks pass through the operating system only, PostgreSQL's own buffers
-    (``shared_buffers``, 128 MB here) are left as they are, so every lookup still finds most of
-    its pages outside them and reads them. Without this the figures measure the disk: on the
-    benchmark VM the page cache of a table not read for a while is reclaimed (a kernel daemon,
-    DAMON, takes pages back although most memory is free), and a batch of 1 000 random people
-    then waits on a few thousand disk reads. A server whose 3.5 GB of tables fit in its memory
-    many times over keeps them in the page cache.
-    """
-    tables = ("frg_person", "frg_familierelasjon", "frg_historikk", "frg_tidligere_ident")
-    started = time.perf_counter()
-    with database.engine.begin() as connection:
-        schema = connection.execute(
-            text(
-                "SELECT extnamespace::regnamespace::text FROM pg_extension "
-                "WHERE extname = 'pg_prewarm'"
-            )
-        ).scalar()
-        if schema is None:
-            try:
-                with connection.begin_nested():
-                    connection.execute(text("CREATE EXTENSION pg_prewarm"))
-            except Exception as error:  # not installed, or not allowed to: measure without
-                return {"warmed": False, "why_not": type(error).__name__}
-            schema = connection.execute(text("SELECT current_schema()")).scalar()
-        relations = [
-            row[0]
-            for row in connection.execute(
-                text(
-                    "SELECT c.oid::regclass::text FROM pg_class c "
-                    "JOIN pg_namespace n ON n.oid = c.relnamespace "
-                    "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'i') "
-                    "AND (c.relname = ANY(:tables) OR c.oid IN (SELECT indexrelid FROM "
-                    "pg_index WHERE indrelid::regclass::text = ANY(:tables)))"
-                ),
-                {"tables": list(tables)},
-            )
-        ]
-        blocks = sum(
-            connection.execute(
-                text(f"SELECT {schema}.pg_prewarm(CAST(:relation AS regclass), 'read')"),
-                {"relation": relation},
-            ).scalar_one()
-            for relation in relations
-        )
-    return {
-        "warmed": True,
-        "how": "pg_prewarm(..., 'read') of the tables and their indexes: OS page cache only",
-        "relations": sorted(relations),
-        "blocks": blocks,
-        "seconds": round(time.perf_counter() - started, 1),
-    }
+TABLES = ("frg_person", "frg_familierelasjon", "frg_historikk", "frg_tidligere_ident")
 
 
 def _population(database: Database, args: argparse.Namespace) -> dict[str, Any]:
@@ -173,31 +95,6 @@ def _random_idents(database: Database, count: int, seed: int) -> list[str]:
     return idents
 
 
-def _percentiles(samples_ms: Sequence[float]) -> dict[str, float]:
-    ordered = sorted(samples_ms)
-
-    def at(fraction: float) -> float:
-        return round(ordered[min(len(ordered) - 1, int(fraction * len(ordered)))], 3)
-
-    return {
-        "count": len(ordered),
-        "p50_ms": at(0.50),
-        "p95_ms": at(0.95),
-        "p99_ms": at(0.99),
-        "max_ms": round(ordered[-1], 3),
-        "mean_ms": round(statistics.fmean(ordered), 3),
-    }
-
-
-def _timed(calls: Sequence[Callable[[], Any]]) -> list[float]:
-    durations = []
-    for call in calls:
-        started = time.perf_counter()
-        call()
-        durations.append((time.perf_counter() - started) * 1000)
-    return durations
-
-
 def _single(database: Database, ident: str) -> Callable[[], Any]:
     def lookup() -> Any:
         with database.read_session() as session:
@@ -219,10 +116,10 @@ def _bulk(database: Database, idents: list[str]) -> Callable[[], Any]:
 def _measure_queries(
     database: Database, singles: list[str], batches: list[list[str]]
 ) -> dict[str, Any]:
-    _timed([_single(database, ident) for ident in singles[:WARM_UP]])
-    single = _timed([_single(database, ident) for ident in singles])
-    bulk = _timed([_bulk(database, batch) for batch in batches])
-    return {"single": _percentiles(single), "bulk": _percentiles(bulk)}
+    timed([_single(database, ident) for ident in singles[:WARM_UP]])
+    single = timed([_single(database, ident) for ident in singles])
+    bulk = timed([_bulk(database, batch) for batch in batches])
+    return {"single": percentiles(single), "bulk": percentiles(bulk)}
 
 
 def _measure_http(
@@ -253,13 +150,13 @@ def _measure_http(
 
             return call
 
-        _timed([get(ident) for ident in singles[:WARM_UP]])
-        single = _timed([get(ident) for ident in singles])
-        bulk = _timed([post(batch) for batch in batches])
+        timed([get(ident) for ident in singles[:WARM_UP]])
+        single = timed([get(ident) for ident in singles])
+        bulk = timed([post(batch) for batch in batches])
     return {
         "how": "FastAPI TestClient in process (routing, auth, validation, JSON; no socket)",
-        "single": _percentiles(single),
-        "bulk": _percentiles(bulk),
+        "single": percentiles(single),
+        "bulk": percentiles(bulk),
     }
 
 
@@ -277,7 +174,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         "--warm-os-cache",
         action=argparse.BooleanOptionalAction,
         default=True,
-        help="read the tables into the OS page cache first (see _warm_os_cache)",
+        help="read the tables into the OS page cache first (see benchlib.warm_os_cache)",
     )
     parser.add_argument("--output", type=Path, default=RESULTS / "lookup.json")
     return parser.parse_args(argv)
@@ -289,8 +186,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     database = Database(schema_url(args.database_url, args.schema))
     migrate.upgrade(database)
     population = _population(database, args)
-    analyzed = _analyze_if_never_analyzed(database)
-    os_cache = _warm_os_cache(database) if args.warm_os_cache else {"warmed": False}
+    analyzed = analyze_if_never_analyzed(database, TABLES)
+    os_cache = warm_os_cache(database, TABLES) if args.warm_os_cache else {"warmed": False}
     wanted = args.samples + args.batches * args.bulk_size
     idents = _random_idents(database, wanted, args.seed)
     singles = idents[: args.samples]

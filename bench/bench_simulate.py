@@ -1,10 +1,11 @@
-"""Benchmark: simulated life events through Folkeregisteret's operations into PostgreSQL.
+"""Benchmark: simulated life events and working life through the registries into PostgreSQL.
 
-    python bench/bench_simulate.py --persons 200000 --days 30 --rate-multiplier 20 \\
+    python bench/bench_simulate.py --persons 200000 --days 36 --rate-multiplier 20 \\
         --database-url postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 The schema ``felles_bench_sim`` (``--schema``) is dropped, recreated, migrated and filled
-with ``generate_population`` first, so every run starts from the same population. Then
+with ``generate_population`` and ``generate_economy`` (``--no-economy``: the population
+only) first, so every run starts from the same Norway. Then
 ``felles.synth.simulator.simulate`` runs ``--days`` days and the benchmark records registry
 operations per second, events included (every operation writes its events to the outbox in
 the same transaction). Goal: at least 2 000 operations per second.
@@ -19,6 +20,11 @@ time (``register_moves``: one row-locking select, one history insert and one ver
 update statement per batch, every move still checked by the registry's rules and written
 with its history and event); the batch size is recorded as ``move_batch_people``. Other
 kinds are one operation in one savepoint each.
+
+Working life (``felles.synth.working_life``: businesses, jobs, and every employer's a-melding
+on the 5th, which the multiplier does not scale) happens too unless ``--no-working-life``;
+36 days from 1 January include 5 February, when January is reported. The figures are given
+for all operations and for Folkeregisteret's life events alone.
 
 Figures go to ``bench/results/simulate.json`` (``--output``) with the machine and command;
 the load average before and after the run is recorded, since other work on the machine
@@ -52,10 +58,22 @@ from felles.kernel.db import Database
 from felles.kernel.events import last_seq
 from felles.kernel.progress import make_progress
 from felles.synth import simulator
+from felles.synth.economy import generate_economy
 from felles.synth.population import generate_population
 from felles.synth.simulator import SimulationReport, simulate
 
 GOAL_OPERATIONS_PER_SECOND = 2_000
+
+
+def _life_events(report: SimulationReport) -> dict[str, float]:
+    """Operations and seconds of Folkeregisteret's life events alone (picks included)."""
+    operations = sum(report.operations[kind] for kind in simulator.LIFE_EVENTS)
+    seconds = sum(report.seconds_by_kind.get(kind, 0.0) for kind in simulator.LIFE_EVENTS)
+    return {
+        "operations": operations,
+        "seconds_in_their_picks_and_operations": round(seconds, 2),
+        "operations_per_second": round(operations / seconds, 1) if seconds else 0.0,
+    }
 
 
 def _outbox_rows(database: Database) -> int:
@@ -75,6 +93,7 @@ def _simulate(args: argparse.Namespace, database: Database) -> SimulationReport:
             progress=progress,
             batch_size=args.batch_size,
             rate_multiplier=args.rate_multiplier,
+            with_working_life=args.working_life,
         )
         if profiler is not None:
             profiler.disable()
@@ -89,10 +108,12 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--database-url", default=DEFAULT_URL)
     parser.add_argument("--schema", default="felles_bench_sim")
     parser.add_argument("--persons", type=int, default=200_000)
-    parser.add_argument("--days", type=int, default=30)
+    parser.add_argument("--days", type=int, default=36)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--rate-multiplier", type=float, default=20.0)
     parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument("--economy", action=argparse.BooleanOptionalAction, default=True)
+    parser.add_argument("--working-life", action=argparse.BooleanOptionalAction, default=True)
     parser.add_argument("--output", type=Path, default=RESULTS / "simulate.json")
     parser.add_argument("--profile", help="write cProfile stats of the simulation to FILE")
     return parser.parse_args(argv)
@@ -108,6 +129,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         generated = generate_population(
             database, persons=args.persons, seed=args.seed, progress=progress
         )
+        if args.economy:
+            generate_economy(database, seed=args.seed, progress=progress)
     generation_seconds = time.perf_counter() - started
 
     before = _outbox_rows(database)
@@ -144,12 +167,15 @@ def _result(
         "batch_size": args.batch_size,
         "rate_multiplier": args.rate_multiplier,
         "rate_multiplier_means": (
-            f"every yearly rate (births, deaths, migration, marriages, divorces, moves) is "
-            f"multiplied by {args.rate_multiplier:g}: each simulated day has the operations "
-            f"of a population {args.rate_multiplier:g} times larger, drawn from and written "
-            f"to the {args.persons:,} people generated"
+            f"every yearly rate (births, deaths, migration, marriages, divorces, moves, "
+            f"businesses, jobs) is multiplied by {args.rate_multiplier:g}: each simulated day "
+            f"has the operations of a population {args.rate_multiplier:g} times larger, drawn "
+            f"from and written to the {args.persons:,} people generated; the monthly "
+            f"a-meldinger are not multiplied"
         ),
-        "population_generation_seconds": round(generation_seconds, 2),
+        "economy": args.economy,
+        "working_life": args.working_life,
+        "generation_seconds": round(generation_seconds, 2),
         "move_batch_people": simulator._MOVE_BATCH,
         "milliseconds_per_operation_by_kind": {
             kind: round(1000 * seconds / report.operations[kind], 2)
@@ -164,6 +190,7 @@ def _result(
         "outbox_rows_added": outbox_rows,
         "events_per_second": round(report.events_written / seconds, 1) if seconds else 0.0,
         "seconds": round(seconds, 2),
+        "life_events": _life_events(report),
         "goal_operations_per_second": GOAL_OPERATIONS_PER_SECOND,
         "goal_met": report.operations_per_second >= GOAL_OPERATIONS_PER_SECOND,
         "report": report.as_dict(),

@@ -93,16 +93,29 @@ def simulate(
         typer.Option("--from", help="First day (YYYY-MM-DD); default: the day after the last"),
     ] = None,
     seed: Annotated[int, typer.Option(help="Random seed")] = 1,
+    working_life: Annotated[
+        bool,
+        typer.Option(
+            help="Also businesses founded and closed, jobs started and ended, monthly pay"
+        ),
+    ] = True,
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Move the clock forward and produce births, deaths, moves, marriages, migration."""
+    """Move the clock forward: births, deaths, moves, marriages, migration, working life."""
     from felles.synth.simulator import simulate as run_simulation
 
     database = _database(database_url)
     migrate.upgrade(database)
     first_day = date.fromisoformat(start) if start else None
     with make_progress() as progress:
-        report = run_simulation(database, start=first_day, days=days, seed=seed, progress=progress)
+        report = run_simulation(
+            database,
+            start=first_day,
+            days=days,
+            seed=seed,
+            progress=progress,
+            with_working_life=working_life,
+        )
     console.print(report.summary())
 
 

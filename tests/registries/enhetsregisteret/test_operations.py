@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select, update
 
 from felles.kernel.errors import Conflict, InvalidInput, NotFound
 from felles.kernel.ids import is_synthetic_orgnr
 from felles.registries.enhetsregisteret import operations as ops
 from felles.registries.enhetsregisteret import queries
+from felles.registries.enhetsregisteret.model import Enhet, Navnesok
 from felles.registries.enhetsregisteret.operations import Adresse, RolleInput
 from felles.registries.enhetsregisteret.seed import seed_public_sector
 from tests.registries.enhetsregisteret.conftest import Register
@@ -324,3 +326,34 @@ def test_seed_public_sector_is_idempotent(register: Register) -> None:
     assert oslo is not None and oslo.organisasjonsform == "KOMM"
     with register.database.unit_of_work() as uow:
         assert seed_public_sector(uow) == 0
+
+
+# ------------------------------------------------------------------------- name search
+
+
+def _search_rows(register: Register) -> dict[str, tuple[bool, str]]:
+    with register.database.read_session() as session:
+        rows = session.execute(
+            select(Navnesok.organisasjonsnummer, Navnesok.er_underenhet, Navnesok.navn_sok)
+        ).all()
+    return {orgnr: (underenhet, navn) for orgnr, underenhet, navn in rows}
+
+
+def test_the_name_search_table_follows_every_change_of_the_units(register: Register) -> None:
+    orgnr = _as(register)
+    sub = register.orgnr(ops.register_underenhet, overordnet=orgnr, navn="Fjellet Avd")
+    assert _search_rows(register) == {
+        orgnr: (False, "fjord og fjell as"),
+        sub: (True, "fjellet avd"),
+    }
+    register.run(ops.change_unit, orgnr=orgnr, navn="Bre og Dal AS")
+    assert _search_rows(register)[orgnr] == (False, "bre og dal as")
+    register.run(ops.delete_unit, orgnr=orgnr)
+    assert _search_rows(register) == {}, "deleted units (and their sub-units) are not searched"
+    # Written by the database itself, so a bulk load or plain SQL keeps it right too.
+    other = _as(register, navn="Vidde AS")
+    with register.database.engine.begin() as connection:
+        connection.execute(
+            update(Enhet).where(Enhet.organisasjonsnummer == other).values(navn_sok="hei")
+        )
+    assert _search_rows(register) == {other: (False, "hei")}

@@ -9,10 +9,13 @@
   D-nummer from Folkeregisteret) or by another unit.
 * ``enh_oppdatering``: the change feed (``/oppdateringer/enheter``), one row per change, written
   in the same transaction as the change and its CloudEvent.
+* ``enh_navnesok``: what name search reads — number, kind and normalised name of every unit
+  not deleted. Derived from ``enh_enhet`` and kept by database triggers (migration 0007), so
+  every writer (operations, set-wise SQL, the bulk loader's COPY) keeps it right.
 
-Name search (docs/decisions/0015-enhetsregisteret-name-search.md): ``navn_sok`` holds the name
-normalised to lowercase words; on PostgreSQL a GIN index over ``to_tsvector('simple',
-navn_sok)`` answers "every word of the query is the start of a word of the name" with
+Name search (decisions 0015 and 0021): ``navn_sok`` holds the name normalised to lowercase
+words; on PostgreSQL a GIN index over ``to_tsvector('simple', navn_sok)`` of the narrow
+``enh_navnesok`` answers "every word of the query is the start of a word of the name" with
 ``to_tsquery`` prefix terms. SQLite scans ``navn_sok`` with LIKE.
 """
 
@@ -103,9 +106,28 @@ class Enhet(Base):
         Index("ix_enh_enhet_naering", "er_underenhet", "naeringskode1"),
         # The sub-units of an entity; units registered under a public-sector unit.
         Index("ix_enh_enhet_overordnet", "overordnet_enhet"),
-        # Name search on PostgreSQL: word-prefix matching through a GIN full-text index.
+    )
+
+
+class Navnesok(Base):
+    """A unit not deleted, as name search reads it (kept by triggers on ``enh_enhet``).
+
+    A row is a tenth of an ``enh_enhet`` row, so a search that matches tens of thousands of
+    names counts and ranks them from a few thousand pages instead of tens of thousands
+    (decision 0021). Never written by Python code.
+    """
+
+    __tablename__ = "enh_navnesok"
+
+    enhet_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    er_underenhet: Mapped[bool] = mapped_column(Boolean)
+    navn_sok: Mapped[str] = mapped_column(String(MAX_NAVN))
+    organisasjonsnummer: Mapped[str] = mapped_column(String(9))
+
+    __table_args__ = (
+        # Word-prefix matching on PostgreSQL through a GIN full-text index.
         Index(
-            "ix_enh_enhet_navn_fts",
+            "ix_enh_navnesok_navn_fts",
             func.to_tsvector(literal_column("'simple'"), literal_column("navn_sok")),
             postgresql_using="gin",
         ).ddl_if(dialect="postgresql"),

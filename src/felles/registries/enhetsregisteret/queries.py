@@ -3,11 +3,13 @@
 ``unit_status`` and ``units_status`` are the contract other blocks (A-ordningen, property,
 tax) use to check an employer or owner: they return small frozen values, never rows.
 
-Name search (docs/decisions/0015-enhetsregisteret-name-search.md) matches words by prefix:
+Name search (decisions 0015 and 0021) matches words by prefix:
 every word of ``navn`` must be the beginning of a word of the unit's name, in any order,
 ignoring case, accents and punctuation: "brønnøy" and "bronnoy" find BRØNNØYSUNDREGISTRENE,
 "registrene" does not (it is inside a word). On PostgreSQL this is a GIN full-text index probe
-(``to_tsquery('simple', 'w1:* & w2:*')``); on SQLite a scan with LIKE. Results are ordered by
+(``to_tsquery('simple', 'w1:* & w2:*')``) on the narrow ``enh_navnesok``; on SQLite a scan with
+LIKE. A search by name alone is counted and ranked there, and only the page's units are read
+from ``enh_enhet``; with other filters the name is one condition among them. Results are ordered by
 a cheap score (the whole name; the first word as the name's first word; the name beginning
 with the first word; the rest), then by shorter name, name and number, the same on both
 databases.
@@ -16,7 +18,7 @@ databases.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any, Final
 
@@ -26,7 +28,7 @@ from sqlalchemy.orm import Session
 from felles.kernel.db import member_of
 from felles.registries.enhetsregisteret import reference
 from felles.registries.enhetsregisteret.document import normalise_name
-from felles.registries.enhetsregisteret.model import Enhet, Oppdatering, Rolle
+from felles.registries.enhetsregisteret.model import Enhet, Navnesok, Oppdatering, Rolle
 from felles.registries.folkeregister import queries as folkeregister
 
 MAX_DEPTH: Final = 10_000  # the real API's limit for (page + 1) * size
@@ -187,12 +189,13 @@ def name_words(navn: str) -> list[str]:
 
 
 def _name_condition(session: Session, words: Sequence[str]) -> ColumnElement[bool]:
+    """Every word is the start of a word of the name, on ``enh_navnesok``."""
     if session.get_bind().dialect.name == "postgresql":
         # Words are [a-z0-9]+ after normalisation, so no tsquery syntax can get in.
         query = " & ".join(f"{word}:*" for word in words)
-        vector = func.to_tsvector(literal_column("'simple'"), Enhet.navn_sok)
+        vector = func.to_tsvector(literal_column("'simple'"), Navnesok.navn_sok)
         return vector.op("@@")(func.to_tsquery(literal_column("'simple'"), query))
-    padded: ColumnElement[str] = literal_column("' '") + Enhet.navn_sok
+    padded: ColumnElement[str] = literal_column("' '") + Navnesok.navn_sok
     return and_(*(padded.like(f"% {word}%") for word in words))
 
 
@@ -215,7 +218,8 @@ def _conditions(session: Session, *, underenhet: bool, where: Filter) -> list[Co
     if where.navn is not None and not words:
         conditions.append(literal_column("1") == literal_column("0"))  # nothing to match
     if words:
-        conditions.append(_name_condition(session, words))
+        named = select(Navnesok.enhet_id).where(_name_condition(session, words))
+        conditions.append(Enhet.id.in_(named))
     lists = (
         (Enhet.organisasjonsnummer, where.organisasjonsnummer),
         (Enhet.organisasjonsform, where.organisasjonsform),
@@ -249,31 +253,70 @@ def _conditions(session: Session, *, underenhet: bool, where: Filter) -> list[Co
     return conditions
 
 
-def _ordered(query: Select[Any], words: Sequence[str]) -> Select[Any]:
+def _ordered(query: Select[Any], words: Sequence[str], navn_sok: Any, orgnr: Any) -> Select[Any]:
     if not words:
-        return query.order_by(Enhet.organisasjonsnummer)
+        return query.order_by(orgnr)
     first = words[0]
     score = case(
-        (Enhet.navn_sok == " ".join(words), 0),  # the whole name
-        (or_(Enhet.navn_sok == first, Enhet.navn_sok.like(f"{first} %")), 1),  # first word
-        (Enhet.navn_sok.like(f"{first}%"), 2),  # the name starts with the first word's prefix
+        (navn_sok == " ".join(words), 0),  # the whole name
+        (or_(navn_sok == first, navn_sok.like(f"{first} %")), 1),  # the first word
+        (navn_sok.like(f"{first}%"), 2),  # the name starts with the first word's prefix
         else_=3,
     )
-    return query.order_by(
-        score, func.length(Enhet.navn_sok), Enhet.navn_sok, Enhet.organisasjonsnummer
+    return query.order_by(score, func.length(navn_sok), navn_sok, orgnr)
+
+
+def _name_only(where: Filter) -> bool:
+    """Whether ``where`` asks for nothing but a name (empty lists and None elsewhere)."""
+    others = (getattr(where, f.name) for f in fields(where) if f.name != "navn")
+    return all(value is None or (isinstance(value, list | tuple) and not value) for value in others)
+
+
+def _by_name_only(
+    session: Session, *, underenhet: bool, words: Sequence[str], page: int, size: int
+) -> SearchPage:
+    """A search by name alone, counted and ranked on the narrow ``enh_navnesok`` (0021)."""
+    conditions = [Navnesok.er_underenhet == underenhet, _name_condition(session, words)]
+    # The matches are read once (a materialised CTE): counted for page.totalElements and
+    # ranked for the page from the same rows, not by two scans of the index and table.
+    matched = (
+        select(Navnesok.enhet_id, Navnesok.navn_sok, Navnesok.organisasjonsnummer)
+        .where(*conditions)
+        .cte("matched")
+        .prefix_with("MATERIALIZED", dialect="postgresql")
     )
+    total_of_matched = select(func.count()).select_from(matched).scalar_subquery()
+    ranked = _ordered(
+        select(matched.c.enhet_id, total_of_matched.label("total")),
+        words,
+        matched.c.navn_sok,
+        matched.c.organisasjonsnummer,
+    )
+    rows = session.execute(ranked.offset(page * size).limit(size)).all()
+    if not rows:  # no match, or a page past the end: count alone
+        total = session.scalar(select(func.count()).select_from(Navnesok).where(*conditions))
+        return SearchPage(rows=[], total=total or 0)
+    ids = [row.enhet_id for row in rows]
+    units = {
+        u.id: u for u in session.scalars(select(Enhet).where(member_of(session, Enhet.id, ids)))
+    }
+    return SearchPage(rows=[units[i] for i in ids if i in units], total=rows[0].total)
 
 
 def search(
     session: Session, *, underenhet: bool, where: Filter, page: int, size: int
 ) -> SearchPage:
     """One page of units matching ``where`` (deleted units are never found)."""
+    words = name_words(where.navn) if where.navn else []
+    if words and _name_only(where):
+        return _by_name_only(session, underenhet=underenhet, words=words, page=page, size=size)
     conditions = _conditions(session, underenhet=underenhet, where=where)
     total = session.scalar(select(func.count()).select_from(Enhet).where(*conditions)) or 0
     if total == 0 or page * size >= total:
         return SearchPage(rows=[], total=total)
-    words = name_words(where.navn) if where.navn else []
-    query = _ordered(select(Enhet).where(*conditions), words)
+    query = _ordered(
+        select(Enhet).where(*conditions), words, Enhet.navn_sok, Enhet.organisasjonsnummer
+    )
     rows = list(session.scalars(query.offset(page * size).limit(size)))
     return SearchPage(rows=rows, total=total)
 
