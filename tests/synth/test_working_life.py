@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import random
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -12,6 +14,7 @@ from sqlalchemy import func, select
 from felles.kernel.db import Database
 from felles.kernel.events import StoredEvent, read_events
 from felles.registries.aordningen.model import AMelding, Arbeidsforhold, Inntekt
+from felles.registries.aordningen.sampling import EmploymentToReport
 from felles.registries.enhetsregisteret.model import Enhet, Rolle
 from felles.registries.folkeregister.model import Person
 from felles.synth import working_life
@@ -56,6 +59,35 @@ def test_month_reported_on_the_fifth() -> None:
     assert working_life.month_reported_on(date(2025, 2, 4)) is None
 
 
+def _employment(start: date, end: date | None, last: int | None, last_month: str | None) -> Any:
+    return EmploymentToReport(
+        id=1,
+        arbeidstaker="x",
+        opplysningspliktig="y",
+        arbeidssted="z",
+        startdato=start,
+        sluttdato=end,
+        stillingsprosent=100.0,
+        last_fastloenn=last,
+        last_month=last_month,
+    )
+
+
+def test_monthly_pay_is_for_the_days_worked() -> None:
+    rng = random.Random(1)
+    whole = _employment(date(2020, 1, 1), None, 62_000, "2024-12")
+    assert working_life.monthly_pay(rng, whole, "2025-01") == 62_000
+    # Started on 17 December (15 of 31 days paid then): a whole month is 31/15 of that.
+    started = _employment(date(2024, 12, 17), None, 30_000, "2024-12")
+    assert working_life.monthly_pay(rng, started, "2025-01") == 62_000
+    # Ends on 10 January: 10 of 31 days.
+    ending = _employment(date(2020, 1, 1), date(2025, 1, 10), 62_000, "2024-12")
+    assert working_life.monthly_pay(rng, ending, "2025-01") == 20_000
+    # New in January, from the 1st: a whole month's pay drawn for its position.
+    new = _employment(date(2025, 1, 1), None, None, None)
+    assert 1_000 <= working_life.monthly_pay(rng, new, "2025-01") <= 1_000_000
+
+
 def test_every_kind_of_working_life_happens_with_its_events(simulated: Simulated) -> None:
     operations = simulated.report.operations
     for kind in ("business_founded", "job_started", "job_ended", "pay_reported"):
@@ -98,7 +130,16 @@ def test_each_employer_reports_january_once_with_the_pay_it_reported_before(
             )
         ).all()
         assert {tuple(row) for row in lasting} <= {tuple(row) for row in paid}
-        # An employment paid in December is paid the same fixed pay in January.
+        # An employment that lasted all of December and January is paid the same in both.
+        whole = set(
+            session.scalars(
+                select(Arbeidsforhold.id).where(
+                    Arbeidsforhold.startdato < date(2024, 12, 1),
+                    (Arbeidsforhold.sluttdato.is_(None))
+                    | (Arbeidsforhold.sluttdato > date(2025, 1, 31)),
+                )
+            )
+        )
         pay = session.execute(
             select(Inntekt.arbeidsforhold_id, Inntekt.kalendermaaned, Inntekt.beloep).where(
                 Inntekt.kalendermaaned.in_(("2024-12", "2025-01")),
@@ -115,7 +156,7 @@ def test_each_employer_reports_january_once_with_the_pay_it_reported_before(
     by_month: dict[str, dict[int, int]] = {}
     for employment_id, month, amount in pay:
         by_month.setdefault(month, {})[employment_id] = amount
-    both = set(by_month["2024-12"]) & set(by_month["2025-01"]) - shared
+    both = set(by_month["2024-12"]) & set(by_month["2025-01"]) & whole - shared
     assert both
     assert all(by_month["2024-12"][e] == by_month["2025-01"][e] for e in both)
 

@@ -1071,11 +1071,12 @@ def _report_pay(run: _Run, clock: SimulatedClock, day: date) -> None:
         return
     clock.set(datetime.combine(day, time(0), tzinfo=UTC))
     began = wallclock.perf_counter()
-    reported = working_life.report_pay(run, month)
+    reported, refused = working_life.report_pay(run, month)
     kind = working_life.PAY_REPORTED
-    run.report.planned[kind] += reported
+    run.report.planned[kind] += reported + refused
     run.report.done[kind] += reported
     run.report.operations[kind] += reported
+    run.report.refusals[kind] += refused
     spent = run.report.seconds_by_kind
     spent[kind] = spent.get(kind, 0.0) + wallclock.perf_counter() - began
     run.committed(reported)

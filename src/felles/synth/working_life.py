@@ -19,10 +19,13 @@ own commands, so each is checked by the registry's rules and lands in the outbox
 
 Every month, on the 5th (the a-melding's deadline), each employer reports the month before
 (``report_pay``): one a-melding per employer with a fixed-pay line for every employment that
-lasted into the month — the pay last reported for it, or for a new employment a salary drawn
-for its position percentage. Employments of people who died or emigrated are ended first, as
-their employers would report. These reports are not scaled by the rate multiplier: they
-follow the employments that exist.
+lasted into the month. The monthly pay is the one last reported for the employment (scaled
+up to a whole month when that month was its first and partly worked), or for a new
+employment a salary drawn for its position percentage; a month worked in part (started or
+ended in it) is paid for its days, as the synthetic economy does. Employments of people who
+died or emigrated are ended first, as their employers would report (people here on a
+D-nummer, status midlertidig, keep theirs). These reports are not scaled by the rate
+multiplier: they follow the employments that exist.
 
 An operation is one item of these kinds (a founding is one operation although it is several
 registry commands) or one a-melding.
@@ -432,6 +435,9 @@ def _new_pay(rng: random.Random, stillingsprosent: float) -> int:
     return max(1_000, round(full_time * stillingsprosent / 100 / 100) * 100)
 
 
+_DEPARTED: Final = frozenset({"doed", "utflyttet"})
+
+
 def _end_for_the_departed(
     run: Run, batch: Sequence[employments.EmploymentToReport], month_start: date
 ) -> set[int]:
@@ -441,10 +447,12 @@ def _end_for_the_departed(
     unpaid: set[int] = set()
     for employment in batch:
         person = people.get(employment.arbeidstaker)
-        if person is not None and person.status == "bosatt":
+        if person is not None and person.status not in _DEPARTED:
             continue
         left = None if person is None else (person.doedsdato or person.utflyttingsdato)
-        last_day = max(left or run.day, month_start)
+        if employment.sluttdato is not None and left is not None and employment.sluttdato <= left:
+            continue  # ended already, before they left
+        last_day = max(left or run.day, month_start, employment.startdato)
         endings.append(aordningen.Ending(arbeidsforhold_id=employment.id, sluttdato=last_day))
         if left is None or left < month_start:
             unpaid.add(employment.id)
@@ -454,9 +462,30 @@ def _end_for_the_departed(
     return unpaid
 
 
-def report_pay(run: Run, month: str) -> int:
-    """Every employer's a-melding for ``month``; returns how many were accepted."""
-    accepted = 0
+def _days_worked(employment: employments.EmploymentToReport, month: str) -> tuple[int, int]:
+    """(days of ``month`` the employment lasted, days of the month)."""
+    first, last = kodeverk.first_day(month), kodeverk.last_day(month)
+    start = max(first, employment.startdato)
+    end = min(last, employment.sluttdato) if employment.sluttdato is not None else last
+    return max(0, (end - start).days + 1), (last - first).days + 1
+
+
+def monthly_pay(rng: random.Random, employment: employments.EmploymentToReport, month: str) -> int:
+    """The fixed pay of ``month`` for an employment (see the module docstring)."""
+    full = employment.last_fastloenn
+    if full is not None and employment.last_month is not None:
+        worked, days = _days_worked(employment, employment.last_month)
+        if 0 < worked < days:  # its first (or a part) month: the whole month's pay
+            full = round(full * days / worked)
+    if full is None:
+        full = _new_pay(rng, employment.stillingsprosent)
+    worked, days = _days_worked(employment, month)
+    return max(1, round(full * worked / days))
+
+
+def report_pay(run: Run, month: str) -> tuple[int, int]:
+    """Every employer's a-melding for ``month``: (accepted, refused)."""
+    accepted = refused = 0
     after = ""
     month_start = kodeverk.first_day(month)
     while True:
@@ -464,7 +493,7 @@ def report_pay(run: Run, month: str) -> int:
             run.session, month=month, after_employer=after, employers=_EMPLOYERS_PER_BATCH
         )
         if not batch:
-            return accepted
+            return accepted, refused
         after = batch[-1].opplysningspliktig
         unpaid = _end_for_the_departed(run, batch, month_start)
         # One line per person and workplace: two employments at one workplace in a month
@@ -473,7 +502,7 @@ def report_pay(run: Run, month: str) -> int:
         for employment in batch:
             if employment.id in unpaid:
                 continue
-            amount = employment.last_fastloenn or _new_pay(run.rng, employment.stillingsprosent)
+            amount = monthly_pay(run.rng, employment, month)
             key = (employment.arbeidstaker, employment.arbeidssted)
             of_employer = pay.setdefault(employment.opplysningspliktig, {})
             of_employer[key] = of_employer.get(key, 0) + amount
@@ -499,5 +528,8 @@ def report_pay(run: Run, month: str) -> int:
             with run.uow.savepoint():
                 outcome = aordningen.report_months(run.uow, reports=reports)
         except Problem:
+            refused += len(reports)
             continue
-        accepted += sum(1 for result in outcome if not isinstance(result, Problem))
+        done = sum(1 for result in outcome if not isinstance(result, Problem))
+        accepted += done
+        refused += len(reports) - done

@@ -47,8 +47,11 @@ class EmploymentToReport:
     arbeidstaker: str
     opplysningspliktig: str
     arbeidssted: str
+    startdato: date
+    sluttdato: date | None
     stillingsprosent: float
     last_fastloenn: int | None  # the fixed pay of the latest month reported, if any
+    last_month: str | None  # the month of ``last_fastloenn`` (YYYY-MM)
 
 
 def _active_on(day: date) -> list[object]:
@@ -144,6 +147,8 @@ def employments_to_report(
             Arbeidsforhold.arbeidstaker,
             Arbeidsforhold.opplysningspliktig,
             Arbeidsforhold.arbeidssted,
+            Arbeidsforhold.startdato,
+            Arbeidsforhold.sluttdato,
             func.coalesce(Ansettelsesdetaljer.stillingsprosent, 100.0),
         )
         .outerjoin(Ansettelsesdetaljer, current_details)
@@ -157,15 +162,18 @@ def employments_to_report(
             arbeidstaker=row[1],
             opplysningspliktig=row[2],
             arbeidssted=row[3],
-            stillingsprosent=float(row[4]),
-            last_fastloenn=pay.get(row[0]),
+            startdato=row[4],
+            sluttdato=row[5],
+            stillingsprosent=float(row[6]),
+            last_fastloenn=pay[row[0]][1] if row[0] in pay else None,
+            last_month=pay[row[0]][0] if row[0] in pay else None,
         )
         for row in rows
     ]
 
 
-def _last_fastloenn(session: Session, ids: list[int], month: str) -> dict[int, int]:
-    """Per employment, the fixed pay in the latest of the few months before ``month``."""
+def _last_fastloenn(session: Session, ids: list[int], month: str) -> dict[int, tuple[str, int]]:
+    """Per employment, (month, fixed pay) of the latest of the few months before ``month``."""
     if not ids:
         return {}
     query = (
@@ -180,7 +188,7 @@ def _last_fastloenn(session: Session, ids: list[int], month: str) -> dict[int, i
         )
         .order_by(Inntekt.kalendermaaned)
     )
-    latest: dict[int, int] = {}
-    for employment_id, _month, beloep in session.execute(query):
-        latest[employment_id] = int(beloep)
+    latest: dict[int, tuple[str, int]] = {}
+    for employment_id, kalendermaaned, beloep in session.execute(query):
+        latest[employment_id] = (kalendermaaned, int(beloep))
     return latest

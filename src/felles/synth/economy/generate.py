@@ -138,9 +138,7 @@ def _refuse_existing(database: Database) -> set[str]:
         for model in (Arbeidsforhold, Matrikkelenhet):
             if session.scalar(select(func.count()).select_from(_table(model))):
                 raise EconomyExists(f"{_table(model).name} has rows: the economy exists already")
-        if not session.scalar(select(func.count()).select_from(_table(Arbeidsforhold))) and not (
-            session.scalar(select(func.count()).select_from(residents._PERSONS))
-        ):
+        if not session.scalar(select(func.count()).select_from(residents._PERSONS)):
             raise ValueError("generate the population first (frg_person is empty)")
         return set(session.scalars(select(ENHET.c.organisasjonsnummer)))
 
