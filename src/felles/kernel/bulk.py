@@ -443,9 +443,16 @@ class BulkWriter:
     """
 
     def __init__(
-        self, database: Database, *, drop_indexes: bool = False, sqlite_batch: int = 10_000
+        self,
+        database: Database,
+        *,
+        drop_indexes: bool = False,
+        sqlite_batch: int = 10_000,
+        also_analyze: Sequence[str] = (),
     ) -> None:
         self.database = database
+        #: Tables the load fills indirectly (by triggers) that need fresh statistics too.
+        self.also_analyze = tuple(also_analyze)
         self.drop_indexes = drop_indexes and database.is_postgresql
         self.sqlite_batch = sqlite_batch
         self.rows_written: dict[str, int] = {}
@@ -496,7 +503,7 @@ class BulkWriter:
         Without them PostgreSQL plans lookups on millions of fresh rows as if the tables
         were empty (a hash join over everyone instead of an index lookup).
         """
-        for name in self._tables:
+        for name in (*self._tables, *self.also_analyze):
             connection.execute(text(f'ANALYZE "{name}"'))
         connection.commit()
 

@@ -486,15 +486,14 @@ def monthly_pay(rng: random.Random, employment: employments.EmploymentToReport, 
 def report_pay(run: Run, month: str) -> tuple[int, int]:
     """Every employer's a-melding for ``month``: (accepted, refused)."""
     accepted = refused = 0
-    after = ""
     month_start = kodeverk.first_day(month)
-    while True:
+    employers = employments.employers_to_report(run.session, month=month)
+    for first in range(0, len(employers), _EMPLOYERS_PER_BATCH):
         batch = employments.employments_to_report(
-            run.session, month=month, after_employer=after, employers=_EMPLOYERS_PER_BATCH
+            run.session, month=month, employers=employers[first : first + _EMPLOYERS_PER_BATCH]
         )
         if not batch:
-            return accepted, refused
-        after = batch[-1].opplysningspliktig
+            continue
         unpaid = _end_for_the_departed(run, batch, month_start)
         # One line per person and workplace: two employments at one workplace in a month
         # (one ended, one started) are paid on one line, as the a-melding has it.
@@ -533,3 +532,4 @@ def report_pay(run: Run, month: str) -> tuple[int, int]:
         done = sum(1 for result in outcome if not isinstance(result, Problem))
         accepted += done
         refused += len(reports) - done
+    return accepted, refused

@@ -9,6 +9,7 @@ simulator can send every employer's a-melding with one batched ``report_months``
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Final
@@ -108,16 +109,12 @@ def _months_before(month: str, count: int) -> str:
     return f"{year:04d}-{number:02d}"
 
 
-def employments_to_report(
-    session: Session, *, month: str, after_employer: str = "", employers: int = 100
-) -> list[EmploymentToReport]:
-    """The employments lasting into ``month`` of the next ``employers`` employers by orgnr.
+def employers_to_report(session: Session, *, month: str) -> list[str]:
+    """Employers (orgnr, in order) with employments lasting into ``month`` not yet reported.
 
-    Employers come in organisation-number order after ``after_employer``, so a caller pages
-    through all of them; employments of one employer are never split between pages.
-    Employers that have reported the month already are left out.
+    One scan of the employments: a caller reports them a page at a time with
+    ``employments_to_report``.
     """
-    lasting = _lasting_into(month)
     reported = (
         select(AMelding.id)
         .where(
@@ -127,16 +124,23 @@ def employments_to_report(
         )
         .exists()
     )
-    next_employers = (
+    query = (
         select(Arbeidsforhold.opplysningspliktig)
-        .where(Arbeidsforhold.opplysningspliktig > after_employer, ~reported, *lasting)
+        .where(~reported, *_lasting_into(month))
         .group_by(Arbeidsforhold.opplysningspliktig)
         .order_by(Arbeidsforhold.opplysningspliktig)
-        .limit(employers)
     )
-    orgnrs = list(session.scalars(next_employers))
+    return list(session.scalars(query))
+
+
+def employments_to_report(
+    session: Session, *, month: str, employers: Sequence[str]
+) -> list[EmploymentToReport]:
+    """The employments of ``employers`` lasting into ``month``, by employer and id."""
+    orgnrs = sorted(set(employers))
     if not orgnrs:
         return []
+    lasting = _lasting_into(month)
     current_details = and_(
         Ansettelsesdetaljer.arbeidsforhold_id == Arbeidsforhold.id,
         Ansettelsesdetaljer.gyldig_til.is_(None),

@@ -27,11 +27,11 @@ Permyriad = int
 PERMYRIAD: Final = 10_000
 
 # Pages where the figures were checked (public, read in November 2026).
-_REGJERINGEN_2022_2023: Final = (
+_REGNSKAPSKOLLEGIET_2023: Final = (
     "https://www.regnskapskollegiet.no/aktuelt/skattesatser-2023 "
     "(Finansdepartementet's table 'Skattesatser, fradrag og beløpsgrenser i 2022 og 2023')"
 )
-_REGJERINGEN_2021_2022: Final = "https://www.jithomassen.no/satser-skatt-og-lonn-2022/"
+_JITHOMASSEN_2022: Final = "https://www.jithomassen.no/satser-skatt-og-lonn-2022/"
 _REGJERINGEN_2023_2024: Final = (
     "https://www.regjeringen.no/no/tema/okonomi-og-budsjett/skatter-og-avgifter/"
     "skattesatser-2024/id2997174"
@@ -139,11 +139,11 @@ YEARS: Final[Mapping[int, TaxYear]] = {
         formuesskatt_high_threshold=20_000_000,
         formuesskatt_high_rate=110,  # 0.7 % kommune + 0.4 % stat
         sources={
-            "alminnelig_inntekt_rate": Source(_ALMINNELIG, _REGJERINGEN_2022_2023),
-            "personfradrag": Source(_PERSONFRADRAG, _REGJERINGEN_2021_2022),
+            "alminnelig_inntekt_rate": Source(_ALMINNELIG, _REGNSKAPSKOLLEGIET_2023),
+            "personfradrag": Source(_PERSONFRADRAG, _JITHOMASSEN_2022),
             "minstefradrag": Source(_MINSTEFRADRAG, _MINSTEFRADRAG_2022),
-            "trinnskatt": Source(_TRINNSKATT, _REGJERINGEN_2022_2023),
-            "trygdeavgift": Source(_TRYGDEAVGIFT, _REGJERINGEN_2022_2023),
+            "trinnskatt": Source(_TRINNSKATT, _REGNSKAPSKOLLEGIET_2023),
+            "trygdeavgift": Source(_TRYGDEAVGIFT, _REGNSKAPSKOLLEGIET_2023),
             "formuesskatt": Source(_FORMUESSKATT, _FORMUE_2022_2023),
         },
     ),

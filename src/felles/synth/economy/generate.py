@@ -201,7 +201,10 @@ def generate_economy(
     for name in (_ENTITIES, _EMPLOYMENT, _REPORTS, _PROPERTY) + ((_TAX,) if state.tax else ()):
         tasks.add(name, persons)
     phases = {"prepare": time.perf_counter() - started, "read": 0.0, "generate": 0.0, "write": 0.0}
-    with BulkWriter(database, drop_indexes=database.is_postgresql) as writer:
+    # enh_navnesok is filled by triggers on enh_enhet (decision 0021): analyse it too.
+    with BulkWriter(
+        database, drop_indexes=database.is_postgresql, also_analyze=("enh_navnesok",)
+    ) as writer:
         state.writer = writer
         for region in regions:
             _region(state, region, tasks, phases)
