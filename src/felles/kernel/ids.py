@@ -967,3 +967,32 @@ def reserved_synthetic_orgnr(series: int, number: int) -> str:
         if candidate is not None:
             return candidate
     raise CapacityExhaustedError(f"no valid number for series {series}, number {number}")
+
+
+# --------------------------------------------------------------------------------------------
+# Identifiers in a command's input
+# --------------------------------------------------------------------------------------------
+
+
+def person_input(value: str, *, role: str) -> str:
+    """A fødselsnummer or D-nummer given to a command, normalised.
+
+    An invalid one is ``InvalidInput`` (422) whose message names the role ("mor",
+    "arbeidstaker") and what is wrong, never the number itself.
+    """
+    from felles.kernel.errors import InvalidInput
+
+    try:
+        return parse_person_identifier(value).value
+    except InvalidIdentifier as error:
+        raise InvalidInput(f"{role}: {error.message}", reason=error.reason) from None
+
+
+def orgnr_input(value: str, *, role: str) -> str:
+    """An organisasjonsnummer given to a command, normalised; InvalidInput (422) if invalid."""
+    from felles.kernel.errors import InvalidInput
+
+    try:
+        return parse_organisasjonsnummer(value).value
+    except InvalidIdentifier as error:
+        raise InvalidInput(f"{role}: {error.message}", reason=error.reason) from None

@@ -31,7 +31,7 @@ from sqlalchemy import CursorResult, Table, and_, bindparam, insert, text, updat
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
-__all__ = ["insert_many", "update_many"]
+__all__ = ["insert_many", "insert_returning_ids", "update_many"]
 
 _PG_DIALECT: Final = postgresql.dialect()  # type: ignore[no-untyped-call]
 
@@ -132,3 +132,25 @@ def update_many(
         ]
     result = cast("CursorResult[Any]", session.execute(statement, parameters))
     return result.rowcount
+
+
+def insert_returning_ids(
+    session: Session, table: Table, rows: Sequence[Mapping[str, Any]]
+) -> list[int]:
+    """Insert complete rows (the same keys each) in one statement; their new ids in order.
+
+    On PostgreSQL the ids are drawn from the table's sequence first and the rows inserted with
+    them by ``felles.kernel.setwise.insert_many`` (one statement, see decision 0013). Elsewhere
+    one ``INSERT … RETURNING`` that keeps the order of the rows.
+    """
+    if not rows:
+        return []
+    if session.get_bind().dialect.name != "postgresql":
+        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        return list(session.scalars(statement, list(rows)).all())
+    new_ids = text(
+        f"SELECT nextval(pg_get_serial_sequence('{table.name}', 'id')) FROM generate_series(1, :n)"
+    )
+    ids = [int(i) for i in session.scalars(new_ids, {"n": len(rows)})]
+    insert_many(session, table, [{"id": i, **row} for row, i in zip(rows, ids, strict=True)])
+    return ids

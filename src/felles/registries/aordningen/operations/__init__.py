@@ -7,9 +7,8 @@ statements; the single form (``start_employment`` …) is a batch of one that ra
 ``Problem`` (docs/decisions/0010 and 0013). ``change_employment`` (a new position percentage
 or occupation from a date) comes one at a time.
 
-The batch outcome (``Batch``, ``single``) is imported from Folkeregisteret's
-``operations.common`` rather than copied; it, and ``insert_returning_ids`` of ``common`` here,
-are generic and belong in the kernel.
+The batch outcome is the kernel's (``felles.kernel.batch``), new rows with their ids come
+from ``felles.kernel.setwise.insert_returning_ids``.
 """
 
 from felles.registries.aordningen.operations.employments import (

@@ -9,8 +9,7 @@ an employment that has ended), ``InvalidInput`` (422) for impossible input (an e
 start, an unknown occupation code). Messages name the field or item that failed and never
 another person's data.
 
-The batch outcome (``Batch``, ``single``) is Folkeregisteret's, used as it is rather than
-copied: it belongs in the kernel (see the module docstring of ``operations``).
+The batch outcome is the kernel's (``felles.kernel.batch``).
 
 Other registers are read only through their public queries: people through Folkeregisteret's
 ``get_persons``, employers through Enhetsregisteret's ``units_status``.
@@ -19,23 +18,23 @@ Other registers are read only through their public queries: people through Folke
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping
 from datetime import date, timedelta
 from typing import Any, Final, cast
 
-from sqlalchemy import Table, insert, select, text
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
+from felles.kernel.batch import Batch, single
 from felles.kernel.clock import get_clock
 from felles.kernel.db import member_of
 from felles.kernel.errors import Conflict, InvalidInput, NotFound
-from felles.kernel.ids import InvalidIdentifier, parse_organisasjonsnummer, parse_person_identifier
-from felles.kernel.setwise import insert_many
+from felles.kernel.ids import orgnr_input as parse_orgnr
+from felles.kernel.ids import person_input as parse_person
 from felles.registries.aordningen import kodeverk
 from felles.registries.aordningen.model import Arbeidsforhold
 from felles.registries.enhetsregisteret.queries import UnitStatus, units_status
 from felles.registries.folkeregister.model import Person
-from felles.registries.folkeregister.operations.common import Batch, single
 from felles.registries.folkeregister.queries import get_persons
 
 __all__ = [
@@ -50,7 +49,6 @@ __all__ = [
     "check_type",
     "check_yrke",
     "employers",
-    "insert_returning_ids",
     "lock_employments",
     "parse_orgnr",
     "parse_person",
@@ -72,22 +70,6 @@ MAX_AMOUNT: Final = 10**12
 # ------------------------------------------------------------------------------------------
 # Input checks (raise InvalidInput; run before anything is read or written)
 # ------------------------------------------------------------------------------------------
-
-
-def parse_person(value: str, *, role: str) -> str:
-    """A fødselsnummer or D-nummer, normalised; the message names the role, never the number."""
-    try:
-        return parse_person_identifier(value).value
-    except InvalidIdentifier as error:
-        raise InvalidInput(f"{role}: {error.message}", reason=error.reason) from None
-
-
-def parse_orgnr(value: str, *, role: str) -> str:
-    """An organisasjonsnummer, normalised."""
-    try:
-        return parse_organisasjonsnummer(value).value
-    except InvalidIdentifier as error:
-        raise InvalidInput(f"{role}: {error.message}", reason=error.reason) from None
 
 
 def check_date(day: date, *, field: str) -> None:
@@ -215,28 +197,6 @@ def lock_employments_by_id(session: Session, ids: Collection[int]) -> dict[int, 
         return {}
     locked = lock_employments(session, member_of(session, Arbeidsforhold.id, sorted(set(ids))))
     return {row.id: row for row in locked}
-
-
-def insert_returning_ids(
-    session: Session, table: Table, rows: Sequence[Mapping[str, Any]]
-) -> list[int]:
-    """Insert complete rows (the same keys each) in one statement; their new ids in order.
-
-    On PostgreSQL the ids are drawn from the table's sequence first and the rows inserted with
-    them by ``felles.kernel.setwise.insert_many`` (one statement, see decision 0013). Elsewhere
-    one ``INSERT … RETURNING`` that keeps the order of the rows.
-    """
-    if not rows:
-        return []
-    if session.get_bind().dialect.name != "postgresql":
-        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        return list(session.scalars(statement, list(rows)).all())
-    new_ids = text(
-        f"SELECT nextval(pg_get_serial_sequence('{table.name}', 'id')) FROM generate_series(1, :n)"
-    )
-    ids = [int(i) for i in session.scalars(new_ids, {"n": len(rows)})]
-    insert_many(session, table, [{"id": i, **row} for row, i in zip(rows, ids, strict=True)])
-    return ids
 
 
 def table_of(model: type[Any]) -> Table:

@@ -25,10 +25,11 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
+from felles.kernel.batch import Batch, single
 from felles.kernel.clock import get_clock
 from felles.kernel.db import member_of
 from felles.kernel.errors import Conflict, InvalidInput, NotFound, Problem
-from felles.kernel.setwise import insert_many, update_many
+from felles.kernel.setwise import insert_many, insert_returning_ids, update_many
 from felles.registries.aordningen import events, kodeverk
 from felles.registries.aordningen.model import (
     AMelding,
@@ -37,7 +38,6 @@ from felles.registries.aordningen.model import (
     Inntekt,
 )
 from felles.registries.aordningen.operations.common import (
-    Batch,
     check_date,
     check_employer,
     check_not_far_ahead,
@@ -46,13 +46,11 @@ from felles.registries.aordningen.operations.common import (
     check_type,
     check_yrke,
     employers,
-    insert_returning_ids,
     lock_employments_by_id,
     parse_orgnr,
     parse_person,
     people,
     require_alive_on,
-    single,
     table_of,
 )
 

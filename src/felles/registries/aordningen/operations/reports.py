@@ -25,21 +25,19 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
+from felles.kernel.batch import Batch, single
 from felles.kernel.clock import get_clock
 from felles.kernel.db import member_of
 from felles.kernel.errors import Conflict, InvalidInput, NotFound, Problem
-from felles.kernel.setwise import insert_many, update_many
+from felles.kernel.setwise import insert_many, insert_returning_ids, update_many
 from felles.registries.aordningen import events, kodeverk
 from felles.registries.aordningen.model import AMelding, Arbeidsforhold, Inntekt
 from felles.registries.aordningen.operations.common import (
     MAX_AMOUNT,
-    Batch,
     check_month,
-    insert_returning_ids,
     lock_employments,
     parse_orgnr,
     parse_person,
-    single,
     table_of,
 )
 

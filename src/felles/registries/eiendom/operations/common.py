@@ -11,10 +11,9 @@ is refused, so that every item is checked against the register as it was before 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection
 from datetime import date, datetime
-from typing import Generic, TypeVar, cast
+from typing import cast
 
 from sqlalchemy import Table, select, tuple_
 from sqlalchemy.orm import Session
@@ -22,72 +21,13 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from felles.kernel.clock import get_clock
 from felles.kernel.db import member_of
-from felles.kernel.errors import Conflict, InvalidInput, NotFound, Problem
+from felles.kernel.errors import Conflict, InvalidInput, NotFound
 from felles.kernel.setwise import update_many
 from felles.registries.eiendom.model import Matrikkelenhet
 from felles.registries.eiendom.queries import matrikkelnummer_of
 from felles.registries.eiendom.values import Matrikkelnummer
 
-T = TypeVar("T")
-R = TypeVar("R")
-
 _units = cast("Table", Matrikkelenhet.__table__)
-
-
-@dataclass
-class Batch(Generic[T]):
-    """The outcome of each item of a batch: still open, refused (a Problem) or done."""
-
-    size: int
-    outcome: list[T | Problem | None] = field(init=False)
-    _claimed: set[int] = field(init=False, default_factory=set)
-
-    def __post_init__(self) -> None:
-        self.outcome = [None] * self.size
-
-    def open(self) -> list[int]:
-        """The items not refused (yet)."""
-        return [i for i, result in enumerate(self.outcome) if not isinstance(result, Problem)]
-
-    def each(self, check: Callable[[int], R]) -> dict[int, R]:
-        """Run ``check`` on every open item; a ``Problem`` it raises refuses the item."""
-        passed: dict[int, R] = {}
-        for index in self.open():
-            try:
-                passed[index] = check(index)
-            except Problem as problem:
-                self.refuse(index, problem)
-        return passed
-
-    def refuse(self, index: int, problem: Problem) -> None:
-        self.outcome[index] = problem
-
-    def claim(self, index: int, unit_id: int) -> None:
-        """Reserve the unit of an item that passed its checks; Conflict when an earlier
-        accepted item of the batch has it (its checks saw the register before that item)."""
-        if unit_id in self._claimed:
-            raise Conflict(
-                "The unit is part of another registration of the same batch; "
-                "register them one at a time"
-            )
-        self._claimed.add(unit_id)
-
-    def done(self, index: int, result: T) -> None:
-        self.outcome[index] = result
-
-    def results(self) -> list[T | Problem]:
-        """Every item's outcome (each item must be refused or done by now)."""
-        if any(result is None for result in self.outcome):
-            raise RuntimeError("an item of the batch was neither done nor refused")
-        return cast("list[T | Problem]", self.outcome)
-
-
-def single(outcome: Sequence[T | Problem]) -> T:
-    """The result of a batch of one, or its Problem raised."""
-    (result,) = outcome
-    if isinstance(result, Problem):
-        raise result
-    return result
 
 
 def check_not_future(day: date, *, field: str) -> None:

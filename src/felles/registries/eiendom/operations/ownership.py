@@ -31,16 +31,15 @@ from typing import TYPE_CHECKING, Any, Final, cast
 
 from sqlalchemy import Table
 
+from felles.kernel.batch import Batch, single
 from felles.kernel.clock import get_clock
 from felles.kernel.errors import Conflict, InvalidInput, NotFound, Problem
 from felles.kernel.setwise import insert_many, update_many
 from felles.registries.eiendom import events, parties, queries
 from felles.registries.eiendom.model import Dokument, Hjemmel, Matrikkelenhet
 from felles.registries.eiendom.operations.common import (
-    Batch,
     check_not_future,
     lock_units,
-    single,
     touch_units,
     unit_or_raise,
 )
@@ -360,7 +359,7 @@ def _plan_ownership(
     _refuse_same_party(checked.til, til)
     plan = _Plan(unit, checked.number, ETABLERING, item.dato, None, (), tuple(til))
     _plan_shares(plan, [], {})
-    batch.claim(index, unit.id)
+    batch.reserve([unit.id], what="The unit")
     return plan
 
 
@@ -429,7 +428,7 @@ def _plan_transfer(
         unit, checked.number, item.dokumenttype, item.dato, item.vederlag, tuple(fra), tuple(til)
     )
     _plan_shares(plan, current, stored)
-    batch.claim(index, unit.id)
+    batch.reserve([unit.id], what="The unit")
     return plan
 
 

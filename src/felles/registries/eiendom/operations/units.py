@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Table, delete
 
+from felles.kernel.batch import Batch, single
 from felles.kernel.clock import get_clock
 from felles.kernel.errors import Conflict, InvalidInput, NotFound, Problem
 from felles.kernel.setwise import insert_many
@@ -24,9 +25,7 @@ from felles.registries.adresser import queries as adresser
 from felles.registries.eiendom import events, queries
 from felles.registries.eiendom.model import Adressekobling, Matrikkelenhet
 from felles.registries.eiendom.operations.common import (
-    Batch,
     lock_units,
-    single,
     touch_units,
     unit_or_raise,
 )

@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
 
+from felles.kernel.batch import Batch, single
 from felles.kernel.clock import get_clock
 from felles.kernel.errors import Conflict, Problem
+from felles.kernel.ids import person_input
 from felles.registries.folkeregister import events as ev
 from felles.registries.folkeregister.document import (
     DEFAULT_KILDE,
@@ -18,7 +20,6 @@ from felles.registries.folkeregister.document import (
 )
 from felles.registries.folkeregister.model import Person
 from felles.registries.folkeregister.operations.common import (
-    Batch,
     Changes,
     IdentWanted,
     check_kjoenn,
@@ -26,6 +27,7 @@ from felles.registries.folkeregister.operations.common import (
     check_name,
     check_not_before,
     check_not_future,
+    claim_people,
     copy_address,
     creation_meta,
     insert_people,
@@ -33,11 +35,9 @@ from felles.registries.folkeregister.operations.common import (
     issue_idents,
     lock_people,
     no_free_ident,
-    parse_ident,
     require_distinct,
     require_resident,
     resolve,
-    single,
 )
 from felles.registries.folkeregister.queries import MARRIED
 
@@ -78,10 +78,10 @@ def _check_input(birth: Birth) -> dict[str, str]:
     check_not_future(birth.foedselsdato, field="foedselsdato")
     if birth.foedekommune is not None:
         check_kommunenummer(birth.foedekommune)
-    wanted = {"mor": parse_ident(birth.mor, role="mor")}
+    wanted = {"mor": person_input(birth.mor, role="mor")}
     if birth.far_eller_medmor is not None:
         role = birth.other_role
-        wanted[role] = parse_ident(birth.far_eller_medmor, role=role)
+        wanted[role] = person_input(birth.far_eller_medmor, role=role)
     return wanted
 
 
@@ -182,7 +182,7 @@ def register_births(
 
     parents = batch.each(check_parents)
     for index, pair in parents.items():
-        batch.claim(index, pair)
+        claim_people(batch, index, pair)
 
     accepted = batch.open()
     idents = issue_idents(

@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import islice
-from typing import Any, Final, Generic, TypeVar, cast
+from typing import Any, Final, cast
 
 from sqlalchemy import (
     Table,
@@ -39,10 +39,11 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
+from felles.kernel.batch import Batch
 from felles.kernel.clock import get_clock
 from felles.kernel.db import member_of
-from felles.kernel.errors import Conflict, InvalidInput, NotFound, Problem
-from felles.kernel.ids import InvalidIdentifier, parse_person_identifier, synthetic_fnrs_lazily
+from felles.kernel.errors import Conflict, InvalidInput, NotFound
+from felles.kernel.ids import synthetic_fnrs_lazily
 from felles.kernel.setwise import insert_many, update_many
 from felles.registries.adresser.model import Vegadresse
 from felles.registries.adresser.queries import addresses_by_ids
@@ -60,9 +61,6 @@ from felles.registries.folkeregister.model import (
     Person,
     TidligereIdent,
 )
-
-T = TypeVar("T")
-R = TypeVar("R")
 
 KJOENN: Final = frozenset({"kvinne", "mann"})
 ADDRESS_COLUMNS: Final = (
@@ -86,13 +84,6 @@ _MAX_NAME: Final = 100
 # ------------------------------------------------------------------------------------------
 # Input checks (raise InvalidInput; run before anything is read or written)
 # ------------------------------------------------------------------------------------------
-
-
-def parse_ident(value: str, *, role: str) -> str:
-    try:
-        return parse_person_identifier(value).value
-    except InvalidIdentifier as error:
-        raise InvalidInput(f"{role}: {error.message}", reason=error.reason) from None
 
 
 def check_kjoenn(kjoenn: str) -> None:
@@ -170,75 +161,10 @@ def require_distinct(first: Person, second: Person) -> None:
 # ------------------------------------------------------------------------------------------
 
 
-@dataclass
-class Batch(Generic[T]):
-    """The outcome of each item of a batch: still open, refused (a Problem) or done.
-
-    A batch runs its checks item by item with ``each`` (a ``Problem`` raised refuses the
-    item), writes the items still open and marks them done.
-
-    ``claim`` makes sure a person takes part in one item only, so that every item is
-    checked against the register as it was before the batch.
-    """
-
-    size: int
-    outcome: list[T | Problem | None] = field(init=False)
-    _claimed: set[int] = field(init=False, default_factory=set)
-
-    def __post_init__(self) -> None:
-        self.outcome = [None] * self.size
-
-    def open(self) -> list[int]:
-        """The items not refused (yet)."""
-        return [i for i, result in enumerate(self.outcome) if not isinstance(result, Problem)]
-
-    def each(self, check: Callable[[int], R]) -> dict[int, R]:
-        """Run ``check`` on every open item; a ``Problem`` it raises refuses the item.
-
-        Returns what ``check`` returned for each item that passed, by index.
-        """
-        passed: dict[int, R] = {}
-        for index in self.open():
-            try:
-                passed[index] = check(index)
-            except Problem as problem:
-                self.refuse(index, problem)
-        return passed
-
-    def refuse(self, index: int, problem: Problem) -> None:
-        self.outcome[index] = problem
-
-    def claim(self, index: int, people: Iterable[Person | None]) -> bool:
-        """Reserve the item's people; refuse it when one is in an earlier item."""
-        ids = {person.id for person in people if person is not None}
-        if ids & self._claimed:
-            self.refuse(
-                index,
-                Conflict(
-                    "A person of this registration is part of another registration of the "
-                    "same batch; register them one at a time"
-                ),
-            )
-            return False
-        self._claimed |= ids
-        return True
-
-    def done(self, index: int, result: T) -> None:
-        self.outcome[index] = result
-
-    def results(self) -> list[T | Problem]:
-        """Every item's outcome (each item must be refused or done by now)."""
-        if any(result is None for result in self.outcome):
-            raise RuntimeError("an item of the batch was neither done nor refused")
-        return cast("list[T | Problem]", self.outcome)
-
-
-def single(outcome: Sequence[T | Problem]) -> T:
-    """The result of a batch of one, or its Problem raised."""
-    (result,) = outcome
-    if isinstance(result, Problem):
-        raise result
-    return result
+def claim_people(batch: Batch[Any], index: int, people: Iterable[Person | None]) -> bool:
+    """Reserve the item's people in the batch; refuse the item when one is in an earlier item."""
+    ids = [person.id for person in people if person is not None]
+    return batch.claim(index, ids, what="A person")
 
 
 # ------------------------------------------------------------------------------------------

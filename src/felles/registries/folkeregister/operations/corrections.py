@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Final
 
 from felles.kernel.clock import get_clock
 from felles.kernel.errors import Conflict, InvalidInput
+from felles.kernel.ids import person_input
 from felles.registries.folkeregister import events as ev
 from felles.registries.folkeregister.document import DEFAULT_KILDE
 from felles.registries.folkeregister.model import Person
@@ -16,7 +17,6 @@ from felles.registries.folkeregister.operations.common import (
     check_not_before,
     check_not_future,
     lock_people,
-    parse_ident,
     require_alive,
     resolve,
 )
@@ -28,7 +28,7 @@ GRADERINGER: Final = ("ugradert", "klientadresse", "fortrolig", "strengtFortroli
 
 
 def _load_one(uow: UnitOfWork, ident: str) -> Person:
-    parsed = parse_ident(ident, role="person")
+    parsed = person_input(ident, role="person")
     return resolve(lock_people(uow.session, [parsed]), {"person": parsed})["person"]
 
 

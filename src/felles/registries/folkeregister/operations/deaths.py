@@ -7,22 +7,22 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from felles.kernel.batch import Batch, single
 from felles.kernel.clock import get_clock
 from felles.kernel.errors import Conflict, Problem
+from felles.kernel.ids import person_input
 from felles.registries.folkeregister import events as ev
 from felles.registries.folkeregister.document import DEFAULT_KILDE
 from felles.registries.folkeregister.model import Person
 from felles.registries.folkeregister.operations.common import (
-    Batch,
     Changes,
     check_not_before,
     check_not_future,
+    claim_people,
     is_dead,
     lock_people,
     lock_people_by_id,
-    parse_ident,
     resolve,
-    single,
 )
 from felles.registries.folkeregister.queries import MARRIED
 
@@ -62,7 +62,7 @@ def register_deaths(uow: UnitOfWork, *, deaths: Sequence[Death]) -> list[Person 
 
     def check_input(index: int) -> str:
         check_not_future(deaths[index].doedsdato, field="doedsdato")
-        return parse_ident(deaths[index].ident, role="person")
+        return person_input(deaths[index].ident, role="person")
 
     idents = batch.each(check_input)
     session = uow.session
@@ -96,7 +96,7 @@ def register_deaths(uow: UnitOfWork, *, deaths: Sequence[Death]) -> list[Person 
 
     widowed: dict[int, Person] = {}
     for index, spouse in batch.each(check_spouse).items():
-        if batch.claim(index, (deceased[index], spouse)) and spouse is not None:
+        if claim_people(batch, index, (deceased[index], spouse)) and spouse is not None:
             widowed[index] = spouse
 
     changes = Changes(get_clock().now())

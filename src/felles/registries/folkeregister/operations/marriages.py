@@ -10,23 +10,23 @@ from typing import TYPE_CHECKING, Final
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from felles.kernel.batch import Batch, single
 from felles.kernel.clock import get_clock
 from felles.kernel.errors import Conflict, InvalidInput, Problem
+from felles.kernel.ids import person_input
 from felles.registries.folkeregister import events as ev
 from felles.registries.folkeregister.document import DEFAULT_KILDE, PARENT_ROLES, age_on
 from felles.registries.folkeregister.model import Familierelasjon, Person
 from felles.registries.folkeregister.operations.common import (
-    Batch,
     Changes,
     check_not_before,
     check_not_future,
+    claim_people,
     idents_of,
     lock_people,
-    parse_ident,
     require_alive,
     require_distinct,
     resolve,
-    single,
 )
 from felles.registries.folkeregister.queries import MARRIED
 
@@ -62,8 +62,8 @@ class Divorce:
 
 def _parse_couple(ident_a: str, ident_b: str) -> dict[str, str]:
     return {
-        "person1": parse_ident(ident_a, role="person1"),
-        "person2": parse_ident(ident_b, role="person2"),
+        "person1": person_input(ident_a, role="person1"),
+        "person2": person_input(ident_b, role="person2"),
     }
 
 
@@ -81,7 +81,7 @@ def _lock_couples(
     people = lock_people(session, {i for roles in wanted.values() for i in roles.values()})
     couples = batch.each(lambda index: _resolve_couple(people, wanted[index]))
     for index, couple in couples.items():
-        batch.claim(index, couple)
+        claim_people(batch, index, couple)
     return couples
 
 

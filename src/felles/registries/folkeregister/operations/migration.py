@@ -8,14 +8,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from felles.kernel.batch import Batch, single
 from felles.kernel.clock import get_clock
 from felles.kernel.errors import InvalidInput, Problem
+from felles.kernel.ids import person_input
 from felles.registries.folkeregister import events as ev
 from felles.registries.folkeregister.document import DEFAULT_KILDE
 from felles.registries.folkeregister.model import Person
 from felles.registries.folkeregister.operations.common import (
     NO_ADDRESS,
-    Batch,
     Changes,
     IdentWanted,
     address_values,
@@ -26,15 +27,14 @@ from felles.registries.folkeregister.operations.common import (
     check_name,
     check_not_before,
     check_not_future,
+    claim_people,
     creation_meta,
     insert_people,
     issue_idents,
     lock_people,
     no_free_ident,
-    parse_ident,
     require_resident,
     resolve,
-    single,
     vegadresser,
 )
 
@@ -227,7 +227,7 @@ def register_emigrations(
         item = emigrations[index]
         check_foreign_country(item.tilflyttingsland, field="tilflyttingsland")
         check_not_future(item.utflyttingsdato, field="utflyttingsdato")
-        return parse_ident(item.ident, role="person")
+        return person_input(item.ident, role="person")
 
     idents = batch.each(check_input)
     session = uow.session
@@ -246,7 +246,7 @@ def register_emigrations(
     leaving = {
         index: person
         for index, person in batch.each(check_person).items()
-        if batch.claim(index, [person])
+        if claim_people(batch, index, [person])
     }
 
     changes = Changes(get_clock().now())

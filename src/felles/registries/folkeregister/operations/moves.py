@@ -7,14 +7,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from felles.kernel.batch import Batch, single
 from felles.kernel.clock import get_clock
 from felles.kernel.errors import Conflict, InvalidInput, NotFound, Problem
+from felles.kernel.ids import person_input
 from felles.registries.adresser.model import Vegadresse
 from felles.registries.folkeregister import events as ev
 from felles.registries.folkeregister.document import DEFAULT_KILDE
 from felles.registries.folkeregister.model import Person
 from felles.registries.folkeregister.operations.common import (
-    Batch,
     Changes,
     address_values,
     check_bruksenhetsnummer,
@@ -22,9 +23,7 @@ from felles.registries.folkeregister.operations.common import (
     check_not_future,
     kommunenummer_for_event,
     lock_people,
-    parse_ident,
     require_resident,
-    single,
     vegadresser,
 )
 
@@ -52,7 +51,7 @@ def _check_input(move: Move) -> str:
     """The input checks of a move (InvalidInput); returns the parsed identifier."""
     check_bruksenhetsnummer(move.bruksenhetsnummer)
     check_not_future(move.flyttedato, field="flyttedato")
-    return parse_ident(move.ident, role="person")
+    return person_input(move.ident, role="person")
 
 
 def _check_move(person: Person, move: Move, adresse: Vegadresse | None) -> None:

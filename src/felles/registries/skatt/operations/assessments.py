@@ -28,6 +28,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from felles.kernel.batch import Batch, single
 from felles.kernel.clock import get_clock
 from felles.kernel.db import member_of
 from felles.kernel.errors import Conflict, InvalidInput, NotFound, Problem
@@ -39,12 +40,10 @@ from felles.registries.skatt import events
 from felles.registries.skatt.calculation import assess
 from felles.registries.skatt.model import INPUTS, RESULTS, Skatteoppgjoer, SkatteoppgjoerHistorikk
 from felles.registries.skatt.operations.common import (
-    Batch,
     check_amount,
     check_date,
     check_income_year,
     parse_person,
-    single,
 )
 
 if TYPE_CHECKING:

@@ -19,10 +19,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Final
 
+from felles.kernel.batch import Batch, single
 from felles.kernel.clock import get_clock
 from felles.kernel.errors import InvalidInput
-from felles.kernel.ids import InvalidIdentifier, parse_organisasjonsnummer, parse_person_identifier
-from felles.registries.folkeregister.operations.common import Batch, single
+from felles.kernel.ids import orgnr_input as parse_orgnr
+from felles.kernel.ids import person_input as parse_person
 from felles.registries.skatt import parameters
 from felles.registries.skatt.calculation import MAX_AMOUNT
 
@@ -42,22 +43,6 @@ __all__ = [
 EARLIEST_DATE: Final = date(2000, 1, 1)
 #: A claim may fall due at most this long after it is registered.
 MAX_DAYS_AHEAD: Final = 366 * 2
-
-
-def parse_person(value: str, *, role: str) -> str:
-    """A fødselsnummer or D-nummer, normalised; the message names the role, never the number."""
-    try:
-        return parse_person_identifier(value).value
-    except InvalidIdentifier as error:
-        raise InvalidInput(f"{role}: {error.message}", reason=error.reason) from None
-
-
-def parse_orgnr(value: str, *, role: str) -> str:
-    """An organisasjonsnummer, normalised."""
-    try:
-        return parse_organisasjonsnummer(value).value
-    except InvalidIdentifier as error:
-        raise InvalidInput(f"{role}: {error.message}", reason=error.reason) from None
 
 
 def check_amount(value: int, *, field: str, minimum: int = 0) -> None:
