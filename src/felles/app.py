@@ -5,6 +5,9 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from felles import __version__
+from felles.access.api import router as access_router
+from felles.access.log.api import router as access_log_router
+from felles.identity.api import router as identity_router
 from felles.kernel.db import Database, get_database
 from felles.kernel.web import RefuseNul, install_access_log, install_problem_handlers
 from felles.registries.adresser.api import router as adresser_router
@@ -37,6 +40,9 @@ def create_app(*, database: Database | None = None) -> FastAPI:
     app.include_router(aordningen_router)
     app.include_router(eiendom_router)
     app.include_router(skatt_router)
+    app.include_router(identity_router)
+    app.include_router(access_router)
+    app.include_router(access_log_router)
 
     @app.get("/health", tags=["drift"], summary="Liveness and database check")
     def health() -> dict[str, str]:

@@ -1,0 +1,1 @@
+"""Access: legal bases (hjemler), consent (samtykke), delegation (fullmakt), the decision point."""

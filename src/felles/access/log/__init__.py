@@ -1,0 +1,1 @@
+"""The access log (innsynslogg): append-only, hash-chained, with signed checkpoints."""

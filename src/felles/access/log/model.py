@@ -1,0 +1,3 @@
+"""Tables of this block (being built)."""
+
+from __future__ import annotations
