@@ -49,6 +49,7 @@ simulate: install
 bench: install-dev
 	$(BIN)/python bench/bench_generate.py --persons 200000
 	$(BIN)/python bench/bench_lookup.py
+	$(BIN)/python bench/bench_enhetsregisteret.py
 	$(BIN)/python bench/bench_simulate.py
 
 clean:
