@@ -7,7 +7,6 @@ so every test runs against the registers A-ordningen really reads.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
@@ -17,7 +16,6 @@ from sqlalchemy import func, select, text
 
 from felles.kernel.clock import SimulatedClock
 from felles.kernel.db import Database
-from felles.kernel.errors import Problem
 from felles.kernel.events import OutboxRow, StoredEvent, read_events
 from felles.models import metadata
 from felles.registries.aordningen import events
@@ -28,6 +26,7 @@ from felles.registries.aordningen.model import (
     Inntekt,
 )
 from felles.registries.enhetsregisteret.operations import register_enhet, register_underenhet
+from tests.commands import Commands
 from tests.registries.folkeregister.conftest import Register, seed_addresses
 
 T = TypeVar("T")
@@ -67,7 +66,7 @@ class Employer:
 
 
 @dataclass
-class Aordningen:
+class Aordningen(Commands):
     """Helpers around one test database at the simulated clock (2025-06-01)."""
 
     database: Database
@@ -109,22 +108,6 @@ class Aordningen:
                 units[0].organisasjonsnummer,
                 units[1].organisasjonsnummer,
             )
-
-    def run(self, command: Callable[..., T], **kwargs: Any) -> T:
-        """Run one command in its own unit of work and commit."""
-        with self.database.unit_of_work() as uow:
-            result = command(uow, **kwargs)
-            uow.commit()
-            return result
-
-    def refused(self, problem: type[Problem], command: Callable[..., Any], **kwargs: Any) -> str:
-        """Assert the command raises ``problem`` and writes nothing; returns the detail."""
-        before = self.snapshot()
-        with pytest.raises(problem) as raised, self.database.unit_of_work() as uow:
-            command(uow, **kwargs)
-            uow.commit()
-        assert self.snapshot() == before, "a refused command must write nothing"
-        return raised.value.detail
 
     def snapshot(self) -> Snapshot:
         with self.database.read_session() as session:

@@ -8,7 +8,6 @@ and die through Folkeregisteret's own operation.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from fractions import Fraction
@@ -19,7 +18,6 @@ from sqlalchemy import func, select, text
 
 from felles.kernel.clock import SimulatedClock
 from felles.kernel.db import Database
-from felles.kernel.errors import Problem
 from felles.kernel.events import OutboxRow, StoredEvent, read_events
 from felles.kernel.ids import next_synthetic_fnr
 from felles.registries.adresser import operations as adresser
@@ -29,6 +27,7 @@ from felles.registries.eiendom.values import Matrikkelnummer
 from felles.registries.enhetsregisteret import operations as enhetsregisteret
 from felles.registries.folkeregister import operations as folkeregister
 from felles.registries.folkeregister.model import Person
+from tests.commands import Commands
 
 T = TypeVar("T")
 
@@ -63,7 +62,7 @@ def _rows(session: Any, model: Any) -> tuple[tuple[Any, ...], ...]:
 
 
 @dataclass
-class Register:
+class Register(Commands):
     """Helpers around one test database."""
 
     database: Database
@@ -191,22 +190,6 @@ class Register:
             return {s.hjemmelshaver: s.andel for s in view.hjemmelshavere}
 
     # ------------------------------------------------------------------------ running
-
-    def run(self, command: Callable[..., T], **kwargs: Any) -> T:
-        """Run one command in its own unit of work and commit."""
-        with self.database.unit_of_work() as uow:
-            result = command(uow, **kwargs)
-            uow.commit()
-            return result
-
-    def refused(self, problem: type[Problem], command: Callable[..., Any], **kwargs: Any) -> str:
-        """Assert the command raises ``problem`` and writes nothing; returns the detail."""
-        before = self.snapshot()
-        with pytest.raises(problem) as raised, self.database.unit_of_work() as uow:
-            command(uow, **kwargs)
-            uow.commit()
-        assert self.snapshot() == before, "a refused command must write nothing"
-        return raised.value.detail
 
     def snapshot(self) -> Snapshot:
         with self.database.read_session() as session:

@@ -17,12 +17,12 @@ from sqlalchemy import func, select, text
 
 from felles.kernel.clock import SimulatedClock
 from felles.kernel.db import Database
-from felles.kernel.errors import Problem
 from felles.kernel.events import OutboxRow
 from felles.kernel.ids import next_synthetic_fnr
 from felles.registries.enhetsregisteret import events
 from felles.registries.enhetsregisteret.model import Enhet, Oppdatering, Rolle
 from felles.registries.folkeregister.model import Person
+from tests.commands import Commands
 
 T = TypeVar("T")
 _days = itertools.count()
@@ -38,7 +38,7 @@ class Snapshot:
 
 
 @dataclass
-class Register:
+class Register(Commands):
     """Helpers around one test database."""
 
     database: Database
@@ -69,25 +69,9 @@ class Register:
             uow.commit()
         return ident
 
-    def run(self, command: Callable[..., T], **kwargs: Any) -> T:
-        """Run one command in its own unit of work and commit."""
-        with self.database.unit_of_work() as uow:
-            result = command(uow, **kwargs)
-            uow.commit()
-            return result
-
     def orgnr(self, command: Callable[..., Enhet], **kwargs: Any) -> str:
         """Run a registering command and return the new unit's number."""
         return self.run(command, **kwargs).organisasjonsnummer
-
-    def refused(self, problem: type[Problem], command: Callable[..., Any], **kwargs: Any) -> str:
-        """Assert the command raises ``problem`` and writes nothing; returns the detail."""
-        before = self.snapshot()
-        with pytest.raises(problem) as raised, self.database.unit_of_work() as uow:
-            command(uow, **kwargs)
-            uow.commit()
-        assert self.snapshot() == before, "a refused command must write nothing"
-        return raised.value.detail
 
     def snapshot(self) -> Snapshot:
         with self.database.read_session() as session:

@@ -7,7 +7,6 @@ inserted as rows (no events, no element_meta), as the population generator does.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
@@ -17,12 +16,12 @@ from sqlalchemy import func, select, text
 
 from felles.kernel.clock import SimulatedClock
 from felles.kernel.db import Database, UnitOfWork
-from felles.kernel.errors import Problem
 from felles.kernel.events import OutboxRow
 from felles.kernel.ids import next_synthetic_fnr
 from felles.registries.adresser.model import Vegadresse
 from felles.registries.folkeregister import queries
 from felles.registries.folkeregister.model import Familierelasjon, Historikk, Person
+from tests.commands import Commands
 
 T = TypeVar("T")
 
@@ -89,7 +88,7 @@ class Snapshot:
 
 
 @dataclass
-class Register:
+class Register(Commands):
     """Helpers around one test database."""
 
     database: Database
@@ -129,22 +128,6 @@ class Register:
             uow.session.add(Person(**row))
             uow.commit()
         return ident
-
-    def run(self, command: Callable[..., T], **kwargs: Any) -> T:
-        """Run one command in its own unit of work and commit."""
-        with self.database.unit_of_work() as uow:
-            result = command(uow, **kwargs)
-            uow.commit()
-            return result
-
-    def refused(self, problem: type[Problem], command: Callable[..., Any], **kwargs: Any) -> str:
-        """Assert the command raises ``problem`` and writes nothing; returns the detail."""
-        before = self.snapshot()
-        with pytest.raises(problem) as raised, self.database.unit_of_work() as uow:
-            command(uow, **kwargs)
-            uow.commit()
-        assert self.snapshot() == before, "a refused command must write nothing"
-        return raised.value.detail
 
     def snapshot(self) -> Snapshot:
         with self.database.read_session() as session:

@@ -7,7 +7,6 @@ tests' helper), so every test runs against the registers Skatteetaten really rea
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
@@ -17,11 +16,11 @@ from sqlalchemy import func, select
 
 from felles.kernel.clock import SimulatedClock
 from felles.kernel.db import Database
-from felles.kernel.errors import Problem
 from felles.kernel.events import OutboxRow, StoredEvent, read_events
 from felles.registries.aordningen import operations as aordningen
 from felles.registries.skatt import events
 from felles.registries.skatt.model import Restanse, Skatteoppgjoer, SkatteoppgjoerHistorikk
+from tests.commands import Commands
 from tests.registries.aordningen.conftest import Aordningen, Employer
 from tests.registries.folkeregister.conftest import seed_addresses
 
@@ -41,7 +40,7 @@ class Snapshot:
 
 
 @dataclass
-class Skatt:
+class Skatt(Commands):
     """Helpers around one test database at the simulated clock (2025-06-01)."""
 
     database: Database
@@ -80,22 +79,6 @@ class Skatt:
                     )
                 ],
             )
-
-    def run(self, command: Callable[..., T], **kwargs: Any) -> T:
-        """Run one command in its own unit of work and commit."""
-        with self.database.unit_of_work() as uow:
-            result = command(uow, **kwargs)
-            uow.commit()
-            return result
-
-    def refused(self, problem: type[Problem], command: Callable[..., Any], **kwargs: Any) -> str:
-        """Assert the command raises ``problem`` and writes nothing; returns the detail."""
-        before = self.snapshot()
-        with pytest.raises(problem) as raised, self.database.unit_of_work() as uow:
-            command(uow, **kwargs)
-            uow.commit()
-        assert self.snapshot() == before, "a refused command must write nothing"
-        return raised.value.detail
 
     def snapshot(self) -> Snapshot:
         with self.database.read_session() as session:
