@@ -140,7 +140,6 @@ def _economy_result(economy: EconomyReport | None) -> dict[str, Any] | None:
         "seconds": round(economy.seconds, 2),
         "rows_per_second": round(economy.rows_per_second),
         "phases_seconds": {k: round(v, 2) for k, v in economy.phases.items()},
-        "tax": economy.tax,
     }
 
 

@@ -31,6 +31,7 @@ from felles.registries.aordningen.model import (
 )
 from felles.registries.eiendom.model import Adressekobling, Dokument, Hjemmel, Matrikkelenhet
 from felles.registries.enhetsregisteret.model import Enhet, Rolle
+from felles.registries.skatt.model import Skatteoppgjoer
 from felles.synth import reference
 from felles.synth.economy import (
     calibration,
@@ -92,7 +93,6 @@ class EconomyReport:
     rows: dict[str, int]
     seconds: float
     rows_per_second: float
-    tax: bool
     phases: dict[str, float] = field(default_factory=dict)
 
     def summary(self) -> RichTable:
@@ -104,8 +104,6 @@ class EconomyReport:
         table.caption = (
             f"{self.seconds:.1f} s, {self.rows_per_second:,.0f} rows/s, {self.regions} regions"
         )
-        if not self.tax:
-            table.caption += "; no tax (felles.registries.skatt is not installed)"
         return table
 
 
@@ -145,11 +143,7 @@ def _refuse_existing(database: Database) -> set[str]:
 
 def _next_ids(database: Database) -> Ids:
     ids = Ids()
-    tables = list(_ID_TABLES)
-    if tax.available():
-        from felles.registries.skatt.model import Skatteoppgjoer
-
-        tables.append(_table(Skatteoppgjoer))
+    tables = [*_ID_TABLES, _table(Skatteoppgjoer)]
     with database.read_session() as session:
         for table in tables:
             ids.next[table.name] = int(session.scalar(select(func.max(table.c.id))) or 0) + 1
@@ -195,10 +189,9 @@ def generate_economy(
         sector=sector,
         numbering=property.Numbering(),
         deferred=reports.Deferred([]),
-        tax=tax.available(),
     )
     tasks = _Tasks(progress)
-    for name in (_ENTITIES, _EMPLOYMENT, _REPORTS, _PROPERTY) + ((_TAX,) if state.tax else ()):
+    for name in (_ENTITIES, _EMPLOYMENT, _REPORTS, _PROPERTY, _TAX):
         tasks.add(name, persons)
     phases = {"prepare": time.perf_counter() - started, "read": 0.0, "generate": 0.0, "write": 0.0}
     # enh_navnesok is filled by triggers on enh_enhet (decision 0021): analyse it too.
@@ -224,7 +217,6 @@ def generate_economy(
         rows=rows,
         seconds=seconds,
         rows_per_second=sum(rows.values()) / seconds if seconds else 0.0,
-        tax=state.tax,
         phases=phases,
     )
 
@@ -240,7 +232,6 @@ class _State:
     sector: public.PublicSector
     numbering: property.Numbering
     deferred: reports.Deferred
-    tax: bool
     writer: BulkWriter | None = None
 
     def write(self, table: Table, data: dict[str, Any]) -> None:
@@ -351,9 +342,7 @@ def _region(
     owned = property.generate_property(
         rng, people, addresses, units, state.sector, state.numbering, state.ids.take, day
     )
-    assessments = (
-        tax.assessments(rng, people, jobs, owned, day, state.ids.take) if state.tax else None
-    )
+    assessments = tax.assessments(rng, people, jobs, owned, day, state.ids.take)
     phases["generate"] += time.perf_counter() - step
 
     step = time.perf_counter()
@@ -372,10 +361,9 @@ def _region(
     state.write(DOKUMENT, owned.dokument)
     state.write(HJEMMEL, owned.hjemmel)
     tasks.advance(_PROPERTY, region.persons)
-    if assessments is not None:
-        for table, data in assessments:
-            state.write(table, data)
-        tasks.advance(_TAX, region.persons)
+    for table, data in assessments:
+        state.write(table, data)
+    tasks.advance(_TAX, region.persons)
     phases["write"] += time.perf_counter() - step
 
 

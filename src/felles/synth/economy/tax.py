@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import fields
-from importlib.util import find_spec
 from typing import Any, Final, cast
 
 import numpy as np
 from sqlalchemy import Table
 
+from felles.registries.skatt.calculation import MAX_AMOUNT, assess
+from felles.registries.skatt.model import Skatteoppgjoer
 from felles.synth.economy.calibration import WAGE_GROWTH_2024
 from felles.synth.economy.common import IntArray, ages, day_number, days, seconds
 from felles.synth.economy.employment import Jobs
@@ -37,11 +38,6 @@ _LOAN_TO_VALUE: Final = ([25, 35, 45, 55, 65, 75], [0.8, 0.7, 0.55, 0.4, 0.2, 0.
 # Assessments were sent out in June 2024 for most, in October-November for the rest.
 _SETTLEMENTS: Final = (dt.date(2024, 6, 4), dt.date(2024, 6, 18), dt.date(2024, 10, 22))
 _SETTLEMENT_P: Final = np.array([0.55, 0.25, 0.2])
-
-
-def available() -> bool:
-    """Whether the tax registry (its calculation and tables) is installed."""
-    return find_spec("felles.registries.skatt") is not None
 
 
 def wage_income(jobs: Jobs, persons: int) -> IntArray:
@@ -66,9 +62,6 @@ def assessments(
     take_ids: Any,
 ) -> list[tuple[Table, dict[str, Any]]]:
     """``skatt_skatteoppgjoer`` rows of the region's adults."""
-    from felles.registries.skatt.calculation import MAX_AMOUNT, assess
-    from felles.registries.skatt.model import Skatteoppgjoer
-
     age = ages(people.birth, _LAST)
     who = np.flatnonzero(age >= 18)
     a = age[who]
