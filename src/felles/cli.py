@@ -172,5 +172,47 @@ def demo(
     serve(host="127.0.0.1", port=port, database_url=database.url)
 
 
+audit_app = typer.Typer(help="The access log (innsynslogg): verify the chain, sign checkpoints.")
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("verify")
+def audit_verify(database_url: DatabaseUrl = None) -> None:
+    """Recompute the access log's hash chain and check its signed checkpoints.
+
+    Prints OK, or the first broken entry or checkpoint (exit status 1).
+    """
+    from felles.access.log.verify import count_entries, verify
+
+    database = _database(database_url)
+    total = count_entries(database)
+    with make_progress() as progress:
+        task = progress.add_task("Verifying the access log", total=total)
+        result = verify(database, on_progress=lambda n: progress.advance(task, n))
+    if result.ok:
+        console.print(f"[green]{result.summary()}[/]")
+        return
+    console.print(f"[bold red]{result.summary()}[/]")
+    raise typer.Exit(code=1)
+
+
+@audit_app.command("checkpoint")
+def audit_checkpoint(database_url: DatabaseUrl = None) -> None:
+    """Sign a checkpoint of the access log's last entry now (keep its output elsewhere too)."""
+    from felles.access.log.operations import make_checkpoint
+
+    database = _database(database_url)
+    with database.unit_of_work() as uow:
+        checkpoint = make_checkpoint(uow)
+        uow.commit()
+    if checkpoint is None:
+        console.print("The access log is empty: nothing to sign.")
+        return
+    console.print(
+        f"Checkpoint: entry {checkpoint.sekvensnummer} hash {checkpoint.hash} "
+        f"key {checkpoint.noekkel_id} signature {checkpoint.signatur}"
+    )
+
+
 if __name__ == "__main__":
     app()

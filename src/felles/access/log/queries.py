@@ -1,0 +1,45 @@
+"""Reading the access log: a person's entries ("who has used my data, and why")."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from felles.access.log.model import LogEntryRow
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    entries: Sequence[LogEntryRow]
+    total: int
+
+
+def entries_about(
+    session: Session,
+    *,
+    subjekt: str,
+    fra: datetime | None = None,
+    til: datetime | None = None,
+    page: int = 0,
+    size: int = 20,
+) -> Page:
+    """The entries whose data subject is ``subjekt`` (those by people acting for them too),
+    oldest first, from ``fra`` (inclusive) to ``til`` (exclusive); one page and the total."""
+    where = [LogEntryRow.subjekt == subjekt]
+    if fra is not None:
+        where.append(LogEntryRow.tidspunkt >= fra)
+    if til is not None:
+        where.append(LogEntryRow.tidspunkt < til)
+    total = session.scalar(select(func.count()).select_from(LogEntryRow).where(*where)) or 0
+    rows = session.scalars(
+        select(LogEntryRow)
+        .where(*where)
+        .order_by(LogEntryRow.tidspunkt, LogEntryRow.sekvensnummer)
+        .offset(page * size)
+        .limit(size)
+    ).all()
+    return Page(entries=rows, total=int(total))

@@ -1,0 +1,102 @@
+"""Reads of the access block: consents, their history, fullmakter, as rows and as facts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from felles.access.decision import ConsentFact, DelegationFact
+from felles.access.model import Fullmakt, Samtykke, SamtykkeHendelse
+from felles.kernel.errors import NotFound
+
+UNKNOWN_CONSENT = "No consent request is registered with this id"
+UNKNOWN_FULLMAKT = "No fullmakt is registered with this id"
+
+
+def utc(instant: datetime) -> datetime:
+    """A stored time as aware UTC (SQLite gives naive values, which are UTC in felles)."""
+    return instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)
+
+
+def get_consent(session: Session, *, consent_id: str) -> Samtykke | None:
+    return session.get(Samtykke, consent_id)
+
+
+def get_consent_or_raise(session: Session, *, consent_id: str) -> Samtykke:
+    samtykke = get_consent(session, consent_id=consent_id)
+    if samtykke is None:
+        raise NotFound(UNKNOWN_CONSENT)
+    return samtykke
+
+
+def consent_history(session: Session, *, consent_id: str) -> list[SamtykkeHendelse]:
+    query = (
+        select(SamtykkeHendelse)
+        .where(SamtykkeHendelse.samtykke_id == consent_id)
+        .order_by(SamtykkeHendelse.id)
+    )
+    return list(session.scalars(query))
+
+
+def consents_from_to(session: Session, *, subject: str, consumer: str) -> list[Samtykke]:
+    """Every consent request from ``subject`` to ``consumer`` (any status)."""
+    query = (
+        select(Samtykke)
+        .where(Samtykke.fra_ident == subject, Samtykke.til_orgnr == consumer)
+        .order_by(Samtykke.opprettet, Samtykke.id)
+    )
+    return list(session.scalars(query))
+
+
+def consent_fact(row: Samtykke) -> ConsentFact:
+    """The consent as the decision point sees it."""
+    ended = row.avsluttet if row.status in ("revoked", "expired") else None
+    return ConsentFact(
+        id=row.id,
+        subject=row.fra_ident,
+        consumer=row.til_orgnr,
+        rights=tuple((r["formaal"], frozenset(r["felter"])) for r in row.rettigheter),
+        valid_to=utc(row.gyldig_til),
+        accepted_at=utc(row.samtykket) if row.samtykket and row.status != "rejected" else None,
+        ended_at=utc(ended) if ended else None,
+    )
+
+
+def get_fullmakt(session: Session, *, fullmakt_id: int) -> Fullmakt | None:
+    return session.get(Fullmakt, fullmakt_id)
+
+
+def get_fullmakt_or_raise(session: Session, *, fullmakt_id: int) -> Fullmakt:
+    fullmakt = get_fullmakt(session, fullmakt_id=fullmakt_id)
+    if fullmakt is None:
+        raise NotFound(UNKNOWN_FULLMAKT)
+    return fullmakt
+
+
+def fullmakter_from_to(session: Session, *, giver: str, holder: str) -> list[Fullmakt]:
+    query = (
+        select(Fullmakt)
+        .where(Fullmakt.fullmaktsgiver == giver, Fullmakt.fullmektig == holder)
+        .order_by(Fullmakt.id)
+    )
+    return list(session.scalars(query))
+
+
+def delegation_fact(row: Fullmakt) -> DelegationFact:
+    return DelegationFact(
+        id=row.id,
+        giver=row.fullmaktsgiver,
+        holder=row.fullmektig,
+        areas=frozenset(row.omraader.split(",")),
+        valid_from=row.gyldig_fra,
+        valid_to=row.gyldig_til,
+        created_at=utc(row.opprettet),
+        revoked_at=utc(row.trukket) if row.trukket else None,
+    )
+
+
+def delegation_facts(rows: Sequence[Fullmakt]) -> tuple[DelegationFact, ...]:
+    return tuple(delegation_fact(row) for row in rows)
