@@ -8,6 +8,7 @@ from felles import __version__
 from felles.access.api import router as access_router
 from felles.access.log.api import router as access_log_router
 from felles.identity.api import router as identity_router
+from felles.identity.tokens import app_validator
 from felles.kernel.db import Database, get_database
 from felles.kernel.web import RefuseNul, install_access_log, install_problem_handlers
 from felles.registries.adresser.api import router as adresser_router
@@ -31,6 +32,8 @@ def create_app(*, database: Database | None = None) -> FastAPI:
         title="felles", version=__version__, description=DESCRIPTION, dependencies=[RefuseNul]
     )
     app.state.database = database or get_database()
+    # Registries check access tokens through the kernel's guard, which calls identity here.
+    app.state.token_validator = app_validator
     install_problem_handlers(app)
     install_access_log(app)
     app.include_router(folkeregister_router)

@@ -7,10 +7,12 @@ still within their grace period), the issuer, the audience, the expiry and the s
 missing, malformed, forged, expired or wrongly addressed token is a 401 problem with
 ``WWW-Authenticate: Bearer``; a valid token without the scope is a 403 problem.
 
-Use in a router (registry APIs still take the operator's token; switching them is a later
-change, route by route)::
+The registries' APIs cannot import this block (it sits above them); they guard their routes
+with ``felles.kernel.web.access(scope)``, which accepts the operator's token or calls
+``app_validator`` here (installed by ``felles.app``). Blocks above identity can use
+``require_scope`` directly::
 
-    from fastapi import Depends
+    from fastapi import Depends, Request
     from felles.identity.tokens import TOKEN_RESPONSES, Principal, require_scope
 
     @router.get("/personer/{ident}", responses=TOKEN_RESPONSES)
@@ -27,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Final, Literal
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from joserfc import jwt
 from joserfc.errors import JoseError
@@ -37,6 +39,7 @@ from felles.identity import urls
 from felles.identity.operations import keys
 from felles.identity.times import epoch
 from felles.kernel.clock import get_clock
+from felles.kernel.db import Database
 from felles.kernel.errors import Forbidden, Unauthorized
 from felles.kernel.settings import get_settings
 from felles.kernel.web import DatabaseDep, problem_doc
@@ -148,3 +151,12 @@ def require_scope(
         return principal
 
     return dependency
+
+
+def app_validator(request: Request, token: str) -> tuple[Principal, frozenset[str]]:
+    """``felles.kernel.web.TokenValidator`` for the application: the token's principal and
+    scopes, checked against the application's own database (InvalidToken otherwise)."""
+    database: Database = request.app.state.database
+    with database.read_session() as session:
+        principal = validate_access_token(session, token)
+    return principal, principal.scopes

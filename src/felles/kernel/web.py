@@ -1,5 +1,6 @@
-"""HTTP plumbing shared by every block's API: problem+json errors, the admin token, and an
-access log that records route templates, never the concrete path (paths carry fnr)."""
+"""HTTP plumbing shared by every block's API: problem+json errors, who may call (the operator's
+token or an access token with scopes), and an access log that records route templates,
+never the concrete path (paths carry fnr)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import re
 import secrets
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Annotated, Any, Final
 
 import orjson
@@ -18,7 +20,13 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from felles.kernel.db import Database
-from felles.kernel.errors import PROBLEM_CONTENT_TYPE, InvalidInput, Problem, Unauthorized
+from felles.kernel.errors import (
+    PROBLEM_CONTENT_TYPE,
+    Forbidden,
+    InvalidInput,
+    Problem,
+    Unauthorized,
+)
 from felles.kernel.settings import get_settings
 
 access_log = logging.getLogger("felles.access")
@@ -192,6 +200,66 @@ def require_admin(
 
 
 AdminOnly = Depends(require_admin)
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who calls an API: the operator (the admin token, every scope) or an access token's
+    principal (an organisation's system from Maskinporten, a person from ID-porten)."""
+
+    operator: bool
+    scopes: frozenset[str]
+    principal: Any = None  # felles.identity.tokens.Principal for a token
+
+
+OPERATOR: Final = Caller(operator=True, scopes=frozenset())
+
+#: Checks an access token for the application and returns its principal and scopes; set by
+#: ``felles.app`` from ``felles.identity`` (registries sit below identity and cannot import
+#: it). Raises ``Unauthorized`` for a token that is not valid.
+TokenValidator = Callable[[Request, str], tuple[Any, frozenset[str]]]
+
+
+def require_access(*scopes: str) -> Callable[..., Caller]:
+    """A route's guard: the operator's token, or an access token with every scope given.
+
+    A missing or invalid token is 401, a valid one without a scope 403 (problem+json).
+    """
+
+    def dependency(
+        request: Request,
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    ) -> Caller:
+        if credentials is None or credentials.scheme.lower() != "bearer":
+            raise Unauthorized("This endpoint serves personal data and needs a bearer token")
+        token = credentials.credentials
+        expected = get_settings().admin_token.get_secret_value()
+        if secrets.compare_digest(token.encode(), expected.encode()):
+            return OPERATOR
+        validator: TokenValidator | None = getattr(request.app.state, "token_validator", None)
+        if validator is None:
+            raise Unauthorized("The bearer token is not valid")
+        principal, granted = validator(request, token)
+        missing = [scope for scope in scopes if scope not in granted]
+        if missing:
+            raise Forbidden(
+                f"The access token lacks the scope {' '.join(missing)}", required=list(scopes)
+            )
+        return Caller(operator=False, scopes=granted, principal=principal)
+
+    return dependency
+
+
+#: The responses of a route guarded by ``access``, for its ``responses``.
+ACCESS_RESPONSES: Final[dict[int | str, dict[str, Any]]] = {
+    401: problem_doc("No bearer token, or one that is not valid or has expired"),
+    403: problem_doc("The access token lacks a scope this operation needs"),
+}
+
+
+def access(*scopes: str) -> Any:
+    """``Depends(require_access(*scopes))``, for a router's or route's ``dependencies``."""
+    return Depends(require_access(*scopes))
 
 
 def get_db(request: Request) -> Database:

@@ -33,7 +33,14 @@ from sqlalchemy.orm import Session
 
 from felles.kernel.db import Database, UnitOfWork
 from felles.kernel.errors import Conflict, InvalidInput, NotFound
-from felles.kernel.web import MAX_BIGINT, AdminOnly, DatabaseDep, problem_doc
+from felles.kernel.web import (
+    ACCESS_RESPONSES,
+    MAX_BIGINT,
+    AdminOnly,
+    DatabaseDep,
+    access,
+    problem_doc,
+)
 from felles.registries.adresser import queries as adresser
 from felles.registries.eiendom import operations, queries
 from felles.registries.eiendom.operations.ownership import MAX_PARTIES
@@ -57,9 +64,11 @@ from felles.registries.eiendom.values import (
 T = TypeVar("T")
 
 PREFIX: Final = "/eiendom/api/v1"
-router = APIRouter(
-    prefix=PREFIX, tags=["eiendom (Matrikkelen og Grunnboken)"], dependencies=[AdminOnly]
-)
+#: Maskinporten scope for reading the cadastre and the land register; Kartverket's real one
+#: was not found, so felles names one in its style.
+SCOPE: Final = "kartverk:eiendom.read"
+
+router = APIRouter(prefix=PREFIX, tags=["eiendom (Matrikkelen og Grunnboken)"])
 
 Responses = dict[int | str, dict[str, Any]]
 UNAUTHORIZED: Final[Responses] = {401: problem_doc("No or invalid bearer token")}
@@ -571,9 +580,10 @@ UNIT_PATH: Final = (
 
 @router.get(
     UNIT_PATH,
+    dependencies=[access(SCOPE)],
     response_model=Matrikkelenhet,
     summary="A cadastral unit by matrikkelnummer, with its addresses and owners",
-    responses={**UNAUTHORIZED, **NO_UNIT, **INVALID},
+    responses={**ACCESS_RESPONSES, **NO_UNIT, **INVALID},
 )
 def hent_matrikkelenhet(database: DatabaseDep, number: MatrikkelnummerPath) -> Matrikkelenhet:
     """The unit, the street addresses on it and its current hjemmelshavere."""
@@ -583,9 +593,10 @@ def hent_matrikkelenhet(database: DatabaseDep, number: MatrikkelnummerPath) -> M
 
 @router.get(
     UNIT_PATH + "/hjemmelshistorikk",
+    dependencies=[access(SCOPE)],
     response_model=Hjemmelshistorikk,
     summary="Who owned which share of the unit from when to when, and the documents",
-    responses={**UNAUTHORIZED, **NO_UNIT, **INVALID},
+    responses={**ACCESS_RESPONSES, **NO_UNIT, **INVALID},
 )
 def hent_hjemmelshistorikk(database: DatabaseDep, number: MatrikkelnummerPath) -> Hjemmelshistorikk:
     """Every share ever registered on the unit (oldest first) and every document."""
@@ -622,9 +633,10 @@ def hent_hjemmelshistorikk(database: DatabaseDep, number: MatrikkelnummerPath) -
 
 @router.get(
     "/matrikkelenheter",
+    dependencies=[access(SCOPE)],
     response_model=Matrikkelenheter,
     summary="The units at an address, or on a gård (kommunenummer + gaardsnummer)",
-    responses={**UNAUTHORIZED, **INVALID},
+    responses={**ACCESS_RESPONSES, **INVALID},
 )
 def sok_matrikkelenheter(
     database: DatabaseDep,
@@ -656,9 +668,10 @@ def sok_matrikkelenheter(
 
 @router.get(
     "/hjemmelshavere/{identifikasjonsnummer}/matrikkelenheter",
+    dependencies=[access(SCOPE)],
     response_model=Eiendommer,
     summary="The units a person or entity owns now, with its share of each",
-    responses={**UNAUTHORIZED, **INVALID},
+    responses={**ACCESS_RESPONSES, **INVALID},
 )
 def hent_eiendommer(
     database: DatabaseDep,
@@ -708,6 +721,7 @@ def _register(database: Database, command: Callable[[UnitOfWork, Session], T]) -
 
 @router.post(
     "/registreringer/matrikkelenhet",
+    dependencies=[AdminOnly],
     status_code=status.HTTP_201_CREATED,
     response_model=Matrikkelenhet,
     summary="Register a cadastral unit with its addresses (felles addition)",
@@ -732,6 +746,7 @@ def registrer_matrikkelenhet(database: DatabaseDep, body: NyMatrikkelenhet) -> M
 
 @router.post(
     "/registreringer/adressekobling",
+    dependencies=[AdminOnly],
     status_code=status.HTTP_201_CREATED,
     response_model=Matrikkelenhet,
     summary="Link a street address to the unit it lies on (felles addition)",
@@ -754,6 +769,7 @@ def registrer_adressekobling(database: DatabaseDep, body: Adressekobling) -> Mat
 
 @router.post(
     "/registreringer/adressefrakobling",
+    dependencies=[AdminOnly],
     response_model=Matrikkelenhet,
     summary="Unlink a street address from the unit it lies on (felles addition)",
     responses=WRITE,
@@ -775,6 +791,7 @@ def registrer_adressefrakobling(database: DatabaseDep, body: Adressekobling) -> 
 
 @router.post(
     "/registreringer/hjemmel",
+    dependencies=[AdminOnly],
     status_code=status.HTTP_201_CREATED,
     response_model=Tinglysing,
     summary="Register the first owners of a unit without owners (felles addition)",
@@ -801,6 +818,7 @@ def registrer_hjemmel(database: DatabaseDep, body: NyeHjemmelshavere) -> Tinglys
 
 @router.post(
     "/registreringer/tinglysing",
+    dependencies=[AdminOnly],
     status_code=status.HTTP_201_CREATED,
     response_model=Tinglysing,
     summary="Register a skjøte, arv or skifte moving shares of a unit (felles addition)",

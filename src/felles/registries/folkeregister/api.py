@@ -33,14 +33,17 @@ from sqlalchemy.orm.exc import StaleDataError
 from felles.kernel.db import Database, UnitOfWork
 from felles.kernel.errors import Conflict, InvalidInput, TooManyIdentifiers
 from felles.kernel.ids import InvalidIdentifier, PersonIdStr, parse_person_identifier
-from felles.kernel.web import MAX_BIGINT, AdminOnly, DatabaseDep
+from felles.kernel.web import ACCESS_RESPONSES, MAX_BIGINT, AdminOnly, DatabaseDep, access
 from felles.registries.folkeregister import operations, queries
 from felles.registries.folkeregister.document import ELEMENTS
 from felles.registries.folkeregister.model import Person
 
-router = APIRouter(
-    prefix="/folkeregisteret/api/v1", tags=["folkeregisteret"], dependencies=[AdminOnly]
-)
+#: Maskinporten scope of Folkeregisteret's sharing for public bodies with a legal basis.
+SCOPE: Final = "folkeregister:deling/offentligmedhjemmel"
+
+router = APIRouter(prefix="/folkeregisteret/api/v1", tags=["folkeregisteret"])
+#: What hospitals, courts and UDI report to the real register: the operator's token only.
+registreringer = APIRouter(dependencies=[AdminOnly])
 
 PartQuery = Annotated[
     list[str] | None,
@@ -275,7 +278,7 @@ EXAMPLE_PERSON: Final[dict[str, Any]] = {
 NOT_REGISTERED: Final = "No person is registered with this identifikasjonsnummer"
 PROBLEM = {"description": "Problem (RFC 9457)", "content": {"application/problem+json": {}}}
 READ_RESPONSES: Final[dict[int | str, dict[str, Any]]] = {
-    401: PROBLEM | {"description": "No or invalid bearer token"},
+    **ACCESS_RESPONSES,
     422: PROBLEM | {"description": "Invalid identifier or part"},
 }
 
@@ -321,6 +324,7 @@ def _checked_ident(value: str) -> str:
 
 @router.get(
     "/personer/{ident}",
+    dependencies=[access(SCOPE)],
     summary="The person document (Folkeregisterperson)",
     responses={
         200: {
@@ -387,6 +391,7 @@ def _valid_idents(asked: Sequence[str]) -> dict[str, str]:
 
 @router.post(
     "/personer/bulkoppslag",
+    dependencies=[access(SCOPE)],
     summary="Documents for up to 1000 people",
     responses={
         200: {"model": BulkoppslagResponse},
@@ -427,6 +432,7 @@ def _etag_matches(header: str | None, etag: str) -> bool:
 
 @router.get(
     "/hendelser/feed",
+    dependencies=[access(SCOPE)],
     summary="The event feed (hendelsesliste) from a sequence number",
     responses={
         200: {"model": list[LagretHendelse], "description": "Events; ETag names the range"},
@@ -455,6 +461,7 @@ def hendelser_feed(
 
 @router.get(
     "/hendelser/siste/sekvensnummer",
+    dependencies=[access(SCOPE)],
     summary="The sequence number of the newest event",
     responses={200: {"model": Sekvensnummer}, **READ_RESPONSES},
 )
@@ -588,7 +595,9 @@ def _register(
     raise Conflict("The register changed while this was registered; please try again")
 
 
-@router.post("/registreringer/foedsel", status_code=201, responses=_ONE, summary="Register a birth")
+@registreringer.post(
+    "/registreringer/foedsel", status_code=201, responses=_ONE, summary="Register a birth"
+)
 def registrer_foedsel(body: FoedselRequest, database: DatabaseDep) -> Response:
     """Register a birth (in the real register: reported by the hospital)."""
     document = _register(
@@ -609,7 +618,7 @@ def registrer_foedsel(body: FoedselRequest, database: DatabaseDep) -> Response:
     return _json(document, status_code=201)
 
 
-@router.post(
+@registreringer.post(
     "/registreringer/doedsfall", status_code=201, responses=_ONE, summary="Register a death"
 )
 def registrer_doedsfall(body: DoedsfallRequest, database: DatabaseDep) -> Response:
@@ -623,7 +632,9 @@ def registrer_doedsfall(body: DoedsfallRequest, database: DatabaseDep) -> Respon
     return _json(document, status_code=201)
 
 
-@router.post("/registreringer/flytting", status_code=201, responses=_ONE, summary="Register a move")
+@registreringer.post(
+    "/registreringer/flytting", status_code=201, responses=_ONE, summary="Register a move"
+)
 def registrer_flytting(body: FlyttingRequest, database: DatabaseDep) -> Response:
     """Register a move within Norway (in the real register: the person's flyttemelding)."""
     document = _register(
@@ -639,7 +650,7 @@ def registrer_flytting(body: FlyttingRequest, database: DatabaseDep) -> Response
     return _json(document, status_code=201)
 
 
-@router.post(
+@registreringer.post(
     "/registreringer/ekteskap", status_code=201, responses=_TWO, summary="Register a marriage"
 )
 def registrer_ekteskap(body: EkteskapRequest, database: DatabaseDep) -> Response:
@@ -657,7 +668,7 @@ def registrer_ekteskap(body: EkteskapRequest, database: DatabaseDep) -> Response
     return _json(documents, status_code=201)
 
 
-@router.post(
+@registreringer.post(
     "/registreringer/skilsmisse", status_code=201, responses=_TWO, summary="Register a divorce"
 )
 def registrer_skilsmisse(body: SkilsmisseRequest, database: DatabaseDep) -> Response:
@@ -671,7 +682,7 @@ def registrer_skilsmisse(body: SkilsmisseRequest, database: DatabaseDep) -> Resp
     return _json(documents, status_code=201)
 
 
-@router.post(
+@registreringer.post(
     "/registreringer/innflytting", status_code=201, responses=_ONE, summary="Register immigration"
 )
 def registrer_innflytting(body: InnflyttingRequest, database: DatabaseDep) -> Response:
@@ -697,7 +708,7 @@ def registrer_innflytting(body: InnflyttingRequest, database: DatabaseDep) -> Re
     return _json(document, status_code=201)
 
 
-@router.post(
+@registreringer.post(
     "/registreringer/utflytting", status_code=201, responses=_ONE, summary="Register emigration"
 )
 def registrer_utflytting(body: UtflyttingRequest, database: DatabaseDep) -> Response:
@@ -714,7 +725,7 @@ def registrer_utflytting(body: UtflyttingRequest, database: DatabaseDep) -> Resp
     return _json(document, status_code=201)
 
 
-@router.post(
+@registreringer.post(
     "/registreringer/navneendring", status_code=201, responses=_ONE, summary="Register a new name"
 )
 def registrer_navneendring(body: NavneendringRequest, database: DatabaseDep) -> Response:
@@ -733,7 +744,7 @@ def registrer_navneendring(body: NavneendringRequest, database: DatabaseDep) -> 
     return _json(document, status_code=201)
 
 
-@router.post(
+@registreringer.post(
     "/registreringer/adressebeskyttelse",
     status_code=201,
     responses=_ONE,
@@ -750,3 +761,7 @@ def registrer_adressebeskyttelse(
         ),
     )
     return _json(document, status_code=201)
+
+
+# Included last: including copies the routes defined so far.
+router.include_router(registreringer)

@@ -29,9 +29,16 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from felles.kernel.clock import get_clock
 from felles.kernel.db import UnitOfWork
-from felles.kernel.errors import TooManyIdentifiers
+from felles.kernel.errors import Forbidden, TooManyIdentifiers
 from felles.kernel.ids import OrgnrStr, PersonIdStr
-from felles.kernel.web import AdminOnly, DatabaseDep, problem_doc
+from felles.kernel.web import (
+    ACCESS_RESPONSES,
+    AdminOnly,
+    Caller,
+    DatabaseDep,
+    problem_doc,
+    require_access,
+)
 from felles.registries.krr import operations, queries
 from felles.registries.krr.model import KontaktInfo
 
@@ -57,9 +64,21 @@ def _conflict(description: str) -> Responses:
     return {409: problem_doc(description)}
 
 
-def granted_scopes(_admin: Annotated[None, AdminOnly]) -> frozenset[str]:
-    """The caller's KRR scopes; the admin token holds both (machine tokens come later)."""
-    return frozenset({SCOPE_KONTAKTINFORMASJON, SCOPE_DIGITALPOST})
+def granted_scopes(
+    caller: Annotated[Caller, Depends(require_access())],
+) -> frozenset[str]:
+    """The caller's KRR scopes: both for the operator, else those its access token holds.
+
+    A token with neither KRR scope is refused (403), as Digdir's lookup service does.
+    """
+    if caller.operator:
+        return frozenset({SCOPE_KONTAKTINFORMASJON, SCOPE_DIGITALPOST})
+    scopes = caller.scopes & {SCOPE_KONTAKTINFORMASJON, SCOPE_DIGITALPOST}
+    if not scopes:
+        raise Forbidden(
+            f"The access token has neither {SCOPE_KONTAKTINFORMASJON} nor {SCOPE_DIGITALPOST}"
+        )
+    return scopes
 
 
 Scopes = Annotated[frozenset[str], Depends(granted_scopes)]
@@ -180,7 +199,7 @@ def to_person(
     response_model=Personer,
     response_model_exclude_none=True,
     summary="Look up 1-1000 people (Digdir's Oppslagstjenesten; token required)",
-    responses={413: problem_doc("More than 1000 personidentifikatorer"), **UNAUTHORIZED},
+    responses={413: problem_doc("More than 1000 personidentifikatorer"), **ACCESS_RESPONSES},
 )
 def hent_personer(database: DatabaseDep, scopes: Scopes, body: PersonerForespoersel) -> Personer:
     """Contact details, reservation and digital mailbox for up to 1000 people."""
