@@ -28,7 +28,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any, Final, Literal, TypeVar
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Depends, Path
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 from sqlalchemy.exc import IntegrityError
@@ -46,10 +46,18 @@ from felles.access.decision import (
 from felles.access.legal_bases import ACR_LEVELS, get_hjemler
 from felles.access.model import Fullmakt as FullmaktRow
 from felles.access.model import Samtykke
+from felles.access.operations import Actor
 from felles.kernel.db import Database, UnitOfWork
-from felles.kernel.errors import Conflict, InvalidInput
+from felles.kernel.errors import Conflict, Forbidden, InvalidInput
 from felles.kernel.ids import PersonIdStr
-from felles.kernel.web import MAX_BIGINT, AdminOnly, DatabaseDep, problem_doc
+from felles.kernel.web import (
+    MAX_BIGINT,
+    AdminOnly,
+    Caller,
+    DatabaseDep,
+    problem_doc,
+    require_access,
+)
 
 T = TypeVar("T")
 
@@ -64,6 +72,7 @@ DATA_URN: Final = "urn:felles:data"
 Responses = dict[int | str, dict[str, Any]]
 UNAUTHORIZED: Final[Responses] = {401: problem_doc("No or invalid bearer token")}
 READ: Final[Responses] = UNAUTHORIZED | {
+    403: problem_doc("The principal may not see this"),
     404: problem_doc("Not registered"),
     422: problem_doc("Invalid input; nothing was read"),
 }
@@ -75,7 +84,31 @@ WRITE: Final[Responses] = UNAUTHORIZED | {
 }
 DECIDE: Final[Responses] = UNAUTHORIZED | {422: problem_doc("Invalid input")}
 
-router = APIRouter(dependencies=[AdminOnly])
+router = APIRouter()
+
+
+def _actor(caller: Annotated[Caller, Depends(require_access())]) -> Actor:
+    """Who acts: the operator, a person logged in (ID-porten) or an organisation's system
+    (Maskinporten), from the caller's bearer token; the operations decide what each may do."""
+    if caller.operator:
+        return OPERATOR
+    principal = caller.principal
+    if principal.kind == "person":
+        return PersonPrincipal(pid=principal.pid, acr=principal.acr or "")
+    return MachinePrincipal(orgnr=principal.orgnr, scopes=frozenset(principal.scopes))
+
+
+ActorDep = Annotated[Actor, Depends(_actor)]
+
+
+def _may_read(actor: Actor, row: Samtykke) -> None:
+    """The operator, the person asked, or the organisation asking may read a consent."""
+    if isinstance(actor, PersonPrincipal) and actor.pid == row.fra_ident:
+        return
+    if isinstance(actor, MachinePrincipal) and actor.orgnr == row.til_orgnr:
+        return
+    if actor is not OPERATOR:
+        raise Forbidden("Only the person asked and the organisation asking see a consent")
 
 
 def _date_string(value: Any) -> Any:
@@ -246,7 +279,9 @@ ConsentId = Annotated[uuid.UUID, Path(description="The consent request's id")]
     response_model=ConsentRequestDetails,
     responses=WRITE,
 )
-def create_consent_request(database: DatabaseDep, body: ConsentRequestIn) -> ConsentRequestDetails:
+def create_consent_request(
+    database: DatabaseDep, actor: ActorDep, body: ConsentRequestIn
+) -> ConsentRequestDetails:
     """The consumer asks the person for consent to the data and purposes in ``consentRights``."""
     rights = [
         operations.ConsentRight(
@@ -258,7 +293,7 @@ def create_consent_request(database: DatabaseDep, body: ConsentRequestIn) -> Con
         database,
         lambda uow: operations.request_consent(
             uow,
-            performed_by=OPERATOR,
+            performed_by=actor,
             fra=body.from_.rsplit(":", 1)[1],
             til=body.to.rsplit(":", 1)[1],
             rettigheter=rights,
@@ -271,9 +306,10 @@ def create_consent_request(database: DatabaseDep, body: ConsentRequestIn) -> Con
     )
 
 
-def _read(database: Database, consent_id: uuid.UUID) -> ConsentRequestDetails:
+def _read(database: Database, consent_id: uuid.UUID, actor: Actor) -> ConsentRequestDetails:
     with database.read_session() as session:
         row = queries.get_consent_or_raise(session, consent_id=str(consent_id))
+        _may_read(actor, row)
         return _details(session, row)
 
 
@@ -285,9 +321,11 @@ def _read(database: Database, consent_id: uuid.UUID) -> ConsentRequestDetails:
     responses=READ,
 )
 def get_consent_request(
-    database: DatabaseDep, consent_request_id: Annotated[ConsentId, Path(alias="consentRequestId")]
+    database: DatabaseDep,
+    actor: ActorDep,
+    consent_request_id: Annotated[ConsentId, Path(alias="consentRequestId")],
 ) -> ConsentRequestDetails:
-    return _read(database, consent_request_id)
+    return _read(database, consent_request_id, actor)
 
 
 @router.get(
@@ -298,9 +336,11 @@ def get_consent_request(
     responses=READ,
 )
 def get_enduser_consent_request(
-    database: DatabaseDep, request_id: Annotated[ConsentId, Path(alias="requestId")]
+    database: DatabaseDep,
+    actor: ActorDep,
+    request_id: Annotated[ConsentId, Path(alias="requestId")],
 ) -> ConsentRequestDetails:
-    return _read(database, request_id)
+    return _read(database, request_id, actor)
 
 
 def _answer(kind: str) -> Callable[..., ConsentRequestDetails]:
@@ -311,11 +351,13 @@ def _answer(kind: str) -> Callable[..., ConsentRequestDetails]:
     }[kind]
 
     def handler(
-        database: DatabaseDep, request_id: Annotated[ConsentId, Path(alias="requestId")]
+        database: DatabaseDep,
+        actor: ActorDep,
+        request_id: Annotated[ConsentId, Path(alias="requestId")],
     ) -> ConsentRequestDetails:
         return _run(  # type: ignore[no-any-return]
             database,
-            lambda uow: command(uow, performed_by=OPERATOR, consent_id=str(request_id)),
+            lambda uow: command(uow, performed_by=actor, consent_id=str(request_id)),
             _details,
         )
 
@@ -402,12 +444,12 @@ FullmaktId = Annotated[int, Path(alias="fullmaktId", ge=1, le=MAX_BIGINT)]
     response_model=Fullmakt,
     responses=WRITE,
 )
-def create_fullmakt(database: DatabaseDep, body: FullmaktIn) -> Fullmakt:
+def create_fullmakt(database: DatabaseDep, actor: ActorDep, body: FullmaktIn) -> Fullmakt:
     return _run(  # type: ignore[no-any-return]
         database,
         lambda uow: operations.grant_fullmakt(
             uow,
-            performed_by=OPERATOR,
+            performed_by=actor,
             fullmaktsgiver=body.fullmaktsgiver,
             fullmektig=body.fullmektig,
             omraader=list(body.omraader),
@@ -425,9 +467,15 @@ def create_fullmakt(database: DatabaseDep, body: FullmaktIn) -> Fullmakt:
     response_model=Fullmakt,
     responses=READ,
 )
-def get_fullmakt(database: DatabaseDep, fullmakt_id: FullmaktId) -> Fullmakt:
+def get_fullmakt(database: DatabaseDep, actor: ActorDep, fullmakt_id: FullmaktId) -> Fullmakt:
     with database.read_session() as session:
-        return _fullmakt(session, queries.get_fullmakt_or_raise(session, fullmakt_id=fullmakt_id))
+        row = queries.get_fullmakt_or_raise(session, fullmakt_id=fullmakt_id)
+        people = {row.fullmaktsgiver, row.fullmektig}
+        if actor is not OPERATOR and not (
+            isinstance(actor, PersonPrincipal) and actor.pid in people
+        ):
+            raise Forbidden("Only the giver and the holder of a fullmakt see it")
+        return _fullmakt(session, row)
 
 
 @router.post(
@@ -437,10 +485,10 @@ def get_fullmakt(database: DatabaseDep, fullmakt_id: FullmaktId) -> Fullmakt:
     response_model=Fullmakt,
     responses=WRITE,
 )
-def revoke_fullmakt(database: DatabaseDep, fullmakt_id: FullmaktId) -> Fullmakt:
+def revoke_fullmakt(database: DatabaseDep, actor: ActorDep, fullmakt_id: FullmaktId) -> Fullmakt:
     return _run(  # type: ignore[no-any-return]
         database,
-        lambda uow: operations.revoke_fullmakt(uow, performed_by=OPERATOR, fullmakt_id=fullmakt_id),
+        lambda uow: operations.revoke_fullmakt(uow, performed_by=actor, fullmakt_id=fullmakt_id),
         _fullmakt,
     )
 
@@ -519,7 +567,9 @@ def to_decision_out(decision: Decision) -> DecisionOut:
     response_model=DecisionOut,
     responses=DECIDE,
 )
-def post_decision(database: DatabaseDep, body: DecisionIn) -> DecisionOut:
+def post_decision(
+    database: DatabaseDep, _operator: Annotated[None, AdminOnly], body: DecisionIn
+) -> DecisionOut:
     given = body.principal
     principal: MachinePrincipal | PersonPrincipal
     if isinstance(given, MaskinIn):
@@ -570,7 +620,7 @@ class HjemmelOut(_Schema):
     response_model=list[HjemmelOut],
     responses=UNAUTHORIZED,
 )
-def list_hjemler() -> list[HjemmelOut]:
+def list_hjemler(_caller: Annotated[Caller, Depends(require_access())]) -> list[HjemmelOut]:
     return [
         HjemmelOut(
             id=h.id,

@@ -5,10 +5,8 @@ answers the entries whose data subject is the person — the uses by people acti
 (``fullmaktId``) included — oldest first, a page at a time, with the consumer's name from
 Enhetsregisteret. Entries hold field names, never values.
 
-Until citizen login exists the endpoint needs the operator's bearer token and serves any
-person named in the path. With ID-porten-style login the subject will come from the
-citizen's token: a citizen's request will be allowed only for the token's own identity
-number (or a person the token holds a delegation for) — see ``_subject``.
+The operator's bearer token reads any person's log; a person's access token from felles'
+ID-porten reads only their own (``_subject``); an organisation's token reads none.
 """
 
 from __future__ import annotations
@@ -17,15 +15,15 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any, Final
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from felles.access.log import queries
 from felles.access.log.model import LogEntryRow
-from felles.kernel.errors import InvalidInput
+from felles.kernel.errors import Forbidden, InvalidInput
 from felles.kernel.ids import PersonIdStr
-from felles.kernel.web import AdminOnly, DatabaseDep, problem_doc
+from felles.kernel.web import Caller, DatabaseDep, problem_doc, require_access
 from felles.registries.enhetsregisteret.queries import units_status
 
 PREFIX: Final = "/innsynslogg/api/v1"
@@ -35,10 +33,11 @@ MAX_SIZE: Final = 100
 Responses = dict[int | str, dict[str, Any]]
 RESPONSES: Final[Responses] = {
     401: problem_doc("No or invalid bearer token"),
+    403: problem_doc("A person sees only their own log"),
     422: problem_doc("Invalid input (identity number, dates, page); nothing was read"),
 }
 
-router = APIRouter(prefix=PREFIX, tags=["innsynslogg"], dependencies=[AdminOnly])
+router = APIRouter(prefix=PREFIX, tags=["innsynslogg"])
 
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -96,13 +95,17 @@ class Innsynslogg(_Schema):
     side: Side
 
 
-def _subject(personidentifikator: str) -> str:
-    """The person whose log is read.
+def _subject(personidentifikator: str, caller: Caller) -> str:
+    """The person whose log is read: the operator may read anyone's, a person logged in
+    (an ID-porten token) only their own; an organisation's token none (403).
 
-    Today the operator's token may read anyone's. When citizen login arrives, this is where
-    a citizen's token restricts it: the path must name the token's own identity number (or a
-    person it holds a delegation for), else 403.
+    Reading the log of someone one acts for (a fullmakt, a minor child) is not open yet.
     """
+    if caller.operator:
+        return personidentifikator
+    principal = caller.principal
+    if principal.kind != "person" or principal.pid != personidentifikator:
+        raise Forbidden("A person sees only their own access log")
     return personidentifikator
 
 
@@ -119,6 +122,7 @@ def _start_of(day: date) -> datetime:
 )
 def person_log(
     database: DatabaseDep,
+    caller: Annotated[Caller, Depends(require_access())],
     personidentifikator: Annotated[
         PersonIdStr, Path(description="The person's fødselsnummer or D-nummer")
     ],
@@ -132,7 +136,7 @@ def person_log(
     consent, request id."""
     if fra is not None and til is not None and til < fra:
         raise InvalidInput("til must not be before fra")
-    subjekt = _subject(personidentifikator)
+    subjekt = _subject(personidentifikator, caller)
     start = _start_of(fra) if fra is not None else None
     end = _start_of(til) + timedelta(days=1) if til is not None and til < date.max else None
     with database.read_session() as session:
