@@ -31,7 +31,6 @@ from typing import Annotated, Any, Final, Literal, TypeVar
 from fastapi import APIRouter, Depends, Path
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic.alias_generators import to_camel
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from felles.access import operations, queries
@@ -47,8 +46,8 @@ from felles.access.legal_bases import ACR_LEVELS, get_hjemler
 from felles.access.model import Fullmakt as FullmaktRow
 from felles.access.model import Samtykke
 from felles.access.operations import Actor
-from felles.kernel.db import Database, UnitOfWork
-from felles.kernel.errors import Conflict, Forbidden, InvalidInput
+from felles.kernel.db import Database, UnitOfWork, run_command
+from felles.kernel.errors import Forbidden, InvalidInput
 from felles.kernel.ids import PersonIdStr
 from felles.kernel.web import (
     MAX_BIGINT,
@@ -250,22 +249,11 @@ def _details(session: Session, row: Samtykke) -> ConsentRequestDetails:
     )
 
 
-_RETRIES: Final = 3
-
-
 def _run(
     database: Database, command: Callable[[UnitOfWork], T], answer: Callable[[Session, T], Any]
 ) -> Any:
     """One command in one unit of work; the answer is built before the session closes."""
-    for _attempt in range(_RETRIES):
-        try:
-            with database.unit_of_work() as uow:
-                result = command(uow)
-                uow.commit()
-                return answer(uow.session, result)
-        except IntegrityError:
-            continue
-    raise Conflict("The register changed while this was written; please try again")
+    return run_command(database, command, answer)
 
 
 ConsentId = Annotated[uuid.UUID, Path(description="The consent request's id")]

@@ -9,11 +9,11 @@ included, because events are written to the outbox in the same transaction.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from sqlalchemy import (
     ARRAY,
@@ -33,8 +33,11 @@ from sqlalchemy import (
     cast as sql_cast,
 )
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
+from felles.kernel.errors import Conflict
 from felles.kernel.settings import get_settings
 
 if TYPE_CHECKING:
@@ -237,3 +240,34 @@ def ping(database: Database) -> bool:
     """True when the database answers a trivial query."""
     with database.engine.connect() as connection:
         return connection.execute(text("SELECT 1")).scalar_one() == 1
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+#: How often a command that lost a race to a concurrent request is run again.
+COMMAND_RETRIES = 3
+
+
+def run_command(
+    database: Database,
+    command: Callable[[UnitOfWork], T],
+    answer: Callable[[Session, T], R],
+    *,
+    retries: int = COMMAND_RETRIES,
+) -> R:
+    """Run one command in its own unit of work, commit, and build the answer in the session.
+
+    Two requests may race: both take the same fresh number (a unique index refuses the
+    second) or change the same row (its version column refuses the second). The loser is
+    run again on the new state, where its checks see what the winner wrote; after
+    ``retries`` tries it is a Conflict (409).
+    """
+    for _attempt in range(retries):
+        try:
+            with database.unit_of_work() as uow:
+                result = command(uow)
+                uow.commit()
+                return answer(uow.session, result)
+        except (IntegrityError, StaleDataError):
+            continue
+    raise Conflict("The register changed while this was written; please try again")

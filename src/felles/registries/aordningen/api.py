@@ -36,12 +36,11 @@ from typing import Annotated, Any, Final, Literal, TypeVar
 from fastapi import APIRouter, Header, Path, Query
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic.alias_generators import to_camel
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from felles.kernel.clock import get_clock
-from felles.kernel.db import Database, UnitOfWork
-from felles.kernel.errors import Conflict, InvalidInput, NotFound
+from felles.kernel.db import Database, UnitOfWork, run_command
+from felles.kernel.errors import InvalidInput, NotFound
 from felles.kernel.ids import OrgnrStr, PersonIdStr
 from felles.kernel.web import (
     ACCESS_RESPONSES,
@@ -739,26 +738,12 @@ def _with_details(
     return [to_arbeidsforhold(row, details[row.id], historikk=historikk) for row in rows]
 
 
-_RETRIES: Final = 3
-
-
 def _register(
     database: Database, command: Callable[[UnitOfWork], T], answer: Callable[[Session, T], Any]
 ) -> Any:
-    """Run one command in one unit of work, commit, and build the answer from the result.
-
-    Two requests may race (two reports of the same month both take the next version; the
-    unique index refuses the second): the loser is run again on the new state, a few times.
-    """
-    for _attempt in range(_RETRIES):
-        try:
-            with database.unit_of_work() as uow:
-                result = command(uow)
-                uow.commit()
-                return answer(uow.session, result)
-        except IntegrityError:
-            continue
-    raise Conflict("The register changed while this was registered; please try again")
+    """Run one command, commit, and build the answer in the session (kernel ``run_command``:
+    two reports of one month racing for the next version, the loser runs again)."""
+    return run_command(database, command, answer)
 
 
 # ------------------------------------------------------------------------------------------

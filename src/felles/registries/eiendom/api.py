@@ -28,11 +28,10 @@ from typing import Annotated, Any, Final, TypeVar
 from fastapi import APIRouter, Depends, Path, Query, status
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic.alias_generators import to_camel
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from felles.kernel.db import Database, UnitOfWork
-from felles.kernel.errors import Conflict, InvalidInput, NotFound
+from felles.kernel.db import Database, UnitOfWork, run_command
+from felles.kernel.errors import InvalidInput, NotFound
 from felles.kernel.web import (
     ACCESS_RESPONSES,
     MAX_BIGINT,
@@ -700,23 +699,12 @@ def hent_eiendommer(
 
 # ----------------------------------------------------------------------------- writing
 
-_RETRIES: Final = 3
-
 
 def _register(database: Database, command: Callable[[UnitOfWork, Session], T]) -> T:
-    """Run one command in one unit of work, commit, and build the answer in the session.
-
-    Two requests may race: both register one matrikkelnummer or link one address (the
-    unique key refuses the second), or both change one unit (its versjon refuses the
-    second). The loser is run again on the new state, where it is refused properly.
-    """
-    for _attempt in range(_RETRIES):
-        try:
-            with database.unit_of_work() as uow:
-                return command(uow, uow.session)
-        except IntegrityError:
-            continue
-    raise Conflict("The register changed while this was registered; please try again")
+    """Run one command (it commits) and build the answer in the session (kernel
+    ``run_command``: two registrations of one matrikkelnummer or changes of one unit
+    racing, the loser runs again on the new state, where it is refused properly)."""
+    return run_command(database, lambda uow: command(uow, uow.session), lambda _s, r: r)
 
 
 @router.post(

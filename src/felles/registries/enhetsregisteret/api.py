@@ -21,11 +21,10 @@ from urllib.parse import urlencode
 
 import orjson
 from fastapi import APIRouter, Path, Query, Request, Response
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.orm import Session
 
-from felles.kernel.db import Database, UnitOfWork
-from felles.kernel.errors import Conflict, Gone, InvalidInput, NotFound, Problem
+from felles.kernel.db import Database, UnitOfWork, run_command
+from felles.kernel.errors import Gone, InvalidInput, NotFound, Problem
 from felles.kernel.ids import InvalidIdentifier, parse_organisasjonsnummer
 from felles.kernel.web import MAX_BIGINT, MAX_INT, AdminOnly, DatabaseDep, problem_doc
 from felles.registries.enhetsregisteret import operations, queries, reference, schemas
@@ -567,7 +566,6 @@ def organisasjonsform(
 
 # -------------------------------------------------------------- test data (felles)
 
-_RETRIES: Final = 3
 WRITE: Final[Responses] = {
     404: problem_doc("A unit or person named in the request is not registered"),
     409: problem_doc("The register's current state does not allow this"),
@@ -582,23 +580,11 @@ def _written(status: int, model: Any, example: Any) -> Responses:
 
 
 def _run(
-    database: Database, command: Callable[[UnitOfWork], T], answer: Callable[[Any, T], Any]
+    database: Database, command: Callable[[UnitOfWork], T], answer: Callable[[Session, T], Any]
 ) -> Any:
-    """Run one command in one unit of work, commit, and build the answer in its session.
-
-    Two requests may race for a fresh organisasjonsnummer (the unique index refuses the
-    second) or change one unit (the version column refuses the second): the loser runs
-    again on the new state, a few times.
-    """
-    for _attempt in range(_RETRIES):
-        try:
-            with database.unit_of_work() as uow:
-                result = command(uow)
-                uow.commit()
-                return answer(uow.session, result)
-        except (IntegrityError, StaleDataError):
-            continue
-    raise Conflict("The register changed while this was registered; please try again")
+    """Run one command, commit, and build the answer in the session (kernel ``run_command``:
+    a race for a fresh organisasjonsnummer or one unit's version runs the loser again)."""
+    return run_command(database, command, answer)
 
 
 def _address(value: schemas.AdresseInn | None) -> operations.Adresse | None:

@@ -27,11 +27,10 @@ import orjson
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.orm import Session
 
-from felles.kernel.db import Database, UnitOfWork
-from felles.kernel.errors import Conflict, InvalidInput, TooManyIdentifiers
+from felles.kernel.db import Database, UnitOfWork, run_command
+from felles.kernel.errors import InvalidInput, TooManyIdentifiers
 from felles.kernel.ids import InvalidIdentifier, PersonIdStr, parse_person_identifier
 from felles.kernel.web import ACCESS_RESPONSES, MAX_BIGINT, AdminOnly, DatabaseDep, access
 from felles.registries.folkeregister import operations, queries
@@ -570,29 +569,19 @@ _ONE: Final = {201: {"model": Folkeregisterperson}, **WRITE_RESPONSES}
 _TWO: Final = {201: {"model": RegistrertePersoner}, **WRITE_RESPONSES}
 
 
-_RETRIES: Final = 3
-
-
 def _register(
     database: Database, command: Callable[[UnitOfWork], Person | tuple[Person, ...]]
 ) -> dict[str, Any]:
-    """Run one command in one unit of work, commit, and return the changed documents.
+    """Run one command, commit, and return the changed documents (kernel ``run_command``:
+    two births on one date racing for a fødselsnummer, or two changes of one person, the
+    loser runs again on the new state)."""
 
-    Two requests may race: both births on one date can pick the same free fødselsnummer
-    (the unique index refuses the second), or both change one person (the version column
-    refuses the second). The loser is simply run again on the new state, a few times.
-    """
-    for _attempt in range(_RETRIES):
-        try:
-            with database.unit_of_work() as uow:
-                changed = command(uow)
-                uow.commit()
-                people = changed if isinstance(changed, tuple) else (changed,)
-                documents = [queries.get_document(uow.session, ident=p.ident) for p in people]
-            return documents[0] if len(documents) == 1 else {"personer": documents}
-        except (IntegrityError, StaleDataError):
-            continue
-    raise Conflict("The register changed while this was registered; please try again")
+    def documents(session: Session, changed: Person | tuple[Person, ...]) -> dict[str, Any]:
+        people = changed if isinstance(changed, tuple) else (changed,)
+        found = [queries.get_document(session, ident=p.ident) for p in people]
+        return found[0] if len(found) == 1 else {"personer": found}
+
+    return run_command(database, command, documents)
 
 
 @registreringer.post(

@@ -42,11 +42,10 @@ from typing import Annotated, Any, Final, Literal, TypeVar
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic.alias_generators import to_camel
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from felles.kernel.db import Database, UnitOfWork
-from felles.kernel.errors import Conflict, NotFound
+from felles.kernel.db import Database, UnitOfWork, run_command
+from felles.kernel.errors import NotFound
 from felles.kernel.ids import OrgnrStr, PersonIdStr
 from felles.kernel.web import (
     ACCESS_RESPONSES,
@@ -491,26 +490,12 @@ def to_restanse(row: RestanseRow) -> Restanse:
     )
 
 
-_RETRIES: Final = 3
-
-
 def _register(
     database: Database, command: Callable[[UnitOfWork], T], answer: Callable[[T], Any]
 ) -> Any:
-    """Run one command in one unit of work, commit, and build the answer from the result.
-
-    Two requests may race to make the first assessment of a person's year (the unique index
-    refuses the second): the loser is run again on the new state, a few times.
-    """
-    for _attempt in range(_RETRIES):
-        try:
-            with database.unit_of_work() as uow:
-                result = command(uow)
-                uow.commit()
-                return answer(result)
-        except IntegrityError:
-            continue
-    raise Conflict("The register changed while this was registered; please try again")
+    """Run one command, commit, and build the answer from the result (kernel ``run_command``:
+    two requests racing to make the first assessment of a year, the loser runs again)."""
+    return run_command(database, command, lambda _session, result: answer(result))
 
 
 # ------------------------------------------------------------------------------------------
