@@ -133,6 +133,15 @@ def serve(
 
     database = _database(database_url)
     migrate.upgrade(database)
+    settings = get_settings()
+    if "identity_base_url" not in settings.model_fields_set:
+        # The issuers (ID-porten, Maskinporten) are where this server answers, unless the
+        # environment names a public URL (FELLES_IDENTITY_BASE_URL).
+        public = f"http://{'localhost' if host in {'127.0.0.1', '0.0.0.0'} else host}:{port}"
+        discovery = "/idporten/.well-known/openid-configuration"
+        if settings.oidc_discovery_url == settings.identity_base_url.rstrip("/") + discovery:
+            settings.oidc_discovery_url = public + discovery  # felles' own provider, moved
+        settings.identity_base_url = public
     application = create_app(database=database)
     tune_gc()
     # access_log=False: uvicorn would log concrete paths, and paths carry identity numbers.
