@@ -14,6 +14,7 @@ from felles.access.log.operations import LogEntry, append
 from felles.kernel.clock import SimulatedClock
 from felles.kernel.db import Database
 from felles.registries.enhetsregisteret.operations import register_enhet
+from felles.registries.folkeregister.operations import register_birth
 from tests.identity.conftest import ADMIN
 from tests.identity.test_oidc import HIGH, finish, register, start
 from tests.registries.folkeregister.conftest import Register
@@ -102,3 +103,23 @@ def test_a_person_answers_their_own_consent_request(
     accepted = app_client.post(f"{url}/accept", headers=owner)
     assert accepted.status_code == 200, accepted.text
     assert accepted.json()["status"] == "accepted"
+
+
+def test_a_parent_reads_their_child_s_access_log(
+    app_client: TestClient, login: Login, database: Database, clock: SimulatedClock, person: str
+) -> None:
+    register = Register(database, clock)
+    stranger = register.person(fornavn="Ola")
+    child = register.run(
+        register_birth,
+        mor=person,
+        foedselsdato=clock.today() - timedelta(days=30),
+        kjoenn="kvinne",
+        fornavn="Lille",
+    ).ident
+    _log_a_release(database, child)
+    url = f"/innsynslogg/api/v1/personer/{child}/innsyn"
+    parent = app_client.get(url, headers=login(person))
+    assert parent.status_code == 200, parent.text
+    assert len(parent.json()["innsyn"]) == 1
+    assert app_client.get(url, headers=login(stranger)).status_code == 403

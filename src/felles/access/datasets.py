@@ -90,6 +90,8 @@ _DATASETS: Final = (
     ),
     Dataset("skatteetaten.restanser", "skatt", ("restanser",), "Skatteetaten (innkreving)"),
     Dataset("eiendom.hjemmelshaver", "personopplysninger", ("eiendommer",), "Grunnboken"),
+    # The access log itself: a person reads their own, or the log of someone they act for.
+    Dataset("innsynslogg.innsyn", "personopplysninger", ("innsyn",), "felles (innsynslogg)"),
     Dataset(
         "helse.sysvak.vaksinasjoner",
         "helse",

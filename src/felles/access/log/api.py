@@ -6,7 +6,8 @@ answers the entries whose data subject is the person — the uses by people acti
 Enhetsregisteret. Entries hold field names, never values.
 
 The operator's bearer token reads any person's log; a person's access token from felles'
-ID-porten reads only their own (``_subject``); an organisation's token reads none.
+ID-porten reads their own, or that of someone they act for (``_subject``, through the
+decision point); an organisation's token reads none.
 """
 
 from __future__ import annotations
@@ -19,14 +20,19 @@ from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
+from felles.access.decide import decide
+from felles.access.decision import PersonPrincipal
 from felles.access.log import queries
 from felles.access.log.model import LogEntryRow
+from felles.kernel.db import Database
 from felles.kernel.errors import Forbidden, InvalidInput
 from felles.kernel.ids import PersonIdStr
 from felles.kernel.web import Caller, DatabaseDep, problem_doc, require_access
 from felles.registries.enhetsregisteret.queries import units_status
 
 PREFIX: Final = "/innsynslogg/api/v1"
+#: The access log as the decision point knows it (``felles.access.datasets``).
+LOG_FIELD: Final = "innsynslogg.innsyn.innsyn"
 MAX_PAGE: Final = 10_000
 MAX_SIZE: Final = 100
 
@@ -95,17 +101,32 @@ class Innsynslogg(_Schema):
     side: Side
 
 
-def _subject(personidentifikator: str, caller: Caller) -> str:
-    """The person whose log is read: the operator may read anyone's, a person logged in
-    (an ID-porten token) only their own; an organisation's token none (403).
-
-    Reading the log of someone one acts for (a fullmakt, a minor child) is not open yet.
+def _subject(database: Database, personidentifikator: str, caller: Caller) -> str:
+    """The person whose log is read: the operator may read anyone's; a person logged in (an
+    ID-porten token) their own, or the log of someone they act for — a fullmakt covering
+    personal data, or foreldreansvar for a minor child — as the decision point decides;
+    an organisation's token none (403).
     """
     if caller.operator:
         return personidentifikator
     principal = caller.principal
-    if principal.kind != "person" or principal.pid != personidentifikator:
-        raise Forbidden("A person sees only their own access log")
+    if principal.kind != "person":
+        raise Forbidden("An organisation does not read a person's access log")
+    if principal.pid == personidentifikator:
+        return personidentifikator
+    person = PersonPrincipal(pid=principal.pid, acr=principal.acr or "")
+    with database.read_session() as session:
+        decision = decide(
+            session,
+            person,
+            personidentifikator,
+            "read",
+            personidentifikator,
+            [LOG_FIELD],
+            "innsyn",
+        )
+    if not decision.permit:
+        raise Forbidden("A person sees their own access log, or that of someone they act for")
     return personidentifikator
 
 
@@ -136,7 +157,7 @@ def person_log(
     consent, request id."""
     if fra is not None and til is not None and til < fra:
         raise InvalidInput("til must not be before fra")
-    subjekt = _subject(personidentifikator, caller)
+    subjekt = _subject(database, personidentifikator, caller)
     start = _start_of(fra) if fra is not None else None
     end = _start_of(til) + timedelta(days=1) if til is not None and til < date.max else None
     with database.read_session() as session:
