@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any
 
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select, text
 
@@ -125,7 +125,9 @@ def _transfer(world: World, step: tuple[Any, ...]) -> dict[str, Any]:
         if ident not in fra and not _dead(world, ident):
             weights[ident] = weights.get(ident, 0) + weight
     if not weights:  # every receiver drawn was a giver or dead: give to someone else
-        weights = {next(p for p in world.people if p not in fra and not _dead(world, p)): 1}
+        others = [p for p in world.people if p not in fra and not _dead(world, p)]
+        assume(others)  # everyone alive is a giver: no transfer can be made of this step
+        weights = {others[0]: 1}
     til = {ident: total * w / sum(weights.values()) for ident, w in weights.items()}
     dato = world.next_day()
     first_giver = next(iter(fra))
