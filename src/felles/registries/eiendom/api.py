@@ -30,7 +30,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 from sqlalchemy.orm import Session
 
-from felles.kernel.db import Database, UnitOfWork, run_command
+from felles.kernel.db import UnitOfWork, run_command
 from felles.kernel.errors import InvalidInput, NotFound
 from felles.kernel.web import (
     ACCESS_RESPONSES,
@@ -700,11 +700,9 @@ def hent_eiendommer(
 # ----------------------------------------------------------------------------- writing
 
 
-def _register(database: Database, command: Callable[[UnitOfWork, Session], T]) -> T:
-    """Run one command (it commits) and build the answer in the session (kernel
-    ``run_command``: two registrations of one matrikkelnummer or changes of one unit
-    racing, the loser runs again on the new state, where it is refused properly)."""
-    return run_command(database, lambda uow: command(uow, uow.session), lambda _s, r: r)
+def _unit_after(number: Matrikkelnummer) -> Callable[[Session, object], Matrikkelenhet]:
+    """The answer of a command that changes one unit: the unit as it is now."""
+    return lambda session, _result: _matrikkelenhet(session, number)
 
 
 @router.post(
@@ -718,7 +716,7 @@ def _register(database: Database, command: Callable[[UnitOfWork, Session], T]) -
 def registrer_matrikkelenhet(database: DatabaseDep, body: NyMatrikkelenhet) -> Matrikkelenhet:
     """Register a unit (in the real Matrikkelen: after a survey, oppmålingsforretning)."""
 
-    def command(uow: UnitOfWork, session: Session) -> Matrikkelenhet:
+    def command(uow: UnitOfWork) -> None:
         operations.register_unit(
             uow,
             matrikkelnummer=body.matrikkelnummer.value(),
@@ -726,10 +724,8 @@ def registrer_matrikkelenhet(database: DatabaseDep, body: NyMatrikkelenhet) -> M
             areal=body.areal,
             adresse_ids=body.adresser,
         )
-        uow.commit()
-        return _matrikkelenhet(session, body.matrikkelnummer.value())
 
-    return _register(database, command)
+    return run_command(database, command, _unit_after(body.matrikkelnummer.value()))
 
 
 @router.post(
@@ -743,16 +739,14 @@ def registrer_matrikkelenhet(database: DatabaseDep, body: NyMatrikkelenhet) -> M
 def registrer_adressekobling(database: DatabaseDep, body: Adressekobling) -> Matrikkelenhet:
     """The address must be in the unit's municipality and on no other unit."""
 
-    def command(uow: UnitOfWork, session: Session) -> Matrikkelenhet:
+    def command(uow: UnitOfWork) -> None:
         operations.link_address(
             uow,
             matrikkelnummer=body.matrikkelnummer.value(),
             adresse_id=body.adresse_identifikator_fra_matrikkelen,
         )
-        uow.commit()
-        return _matrikkelenhet(session, body.matrikkelnummer.value())
 
-    return _register(database, command)
+    return run_command(database, command, _unit_after(body.matrikkelnummer.value()))
 
 
 @router.post(
@@ -765,16 +759,14 @@ def registrer_adressekobling(database: DatabaseDep, body: Adressekobling) -> Mat
 def registrer_adressefrakobling(database: DatabaseDep, body: Adressekobling) -> Matrikkelenhet:
     """The address must lie on this unit (404 otherwise)."""
 
-    def command(uow: UnitOfWork, session: Session) -> Matrikkelenhet:
+    def command(uow: UnitOfWork) -> None:
         operations.unlink_address(
             uow,
             matrikkelnummer=body.matrikkelnummer.value(),
             adresse_id=body.adresse_identifikator_fra_matrikkelen,
         )
-        uow.commit()
-        return _matrikkelenhet(session, body.matrikkelnummer.value())
 
-    return _register(database, command)
+    return run_command(database, command, _unit_after(body.matrikkelnummer.value()))
 
 
 @router.post(
@@ -788,8 +780,8 @@ def registrer_adressefrakobling(database: DatabaseDep, body: Adressekobling) -> 
 def registrer_hjemmel(database: DatabaseDep, body: NyeHjemmelshavere) -> Tinglysing:
     """An etablering document: the owners' shares must sum to exactly 1."""
 
-    def command(uow: UnitOfWork, session: Session) -> Tinglysing:
-        result = operations.register_ownership(
+    def command(uow: UnitOfWork) -> operations.Tinglyst:
+        return operations.register_ownership(
             uow,
             matrikkelnummer=body.matrikkelnummer.value(),
             hjemmelshavere=[
@@ -798,10 +790,8 @@ def registrer_hjemmel(database: DatabaseDep, body: NyeHjemmelshavere) -> Tinglys
             ],
             dato=body.dato,
         )
-        uow.commit()
-        return _tinglysing(session, result)
 
-    return _register(database, command)
+    return run_command(database, command, _tinglysing)
 
 
 @router.post(
@@ -819,8 +809,8 @@ def registrer_tinglysing(database: DatabaseDep, body: NyTinglysing) -> Tinglysin
     be either. Nobody dead and no deleted entity may receive a share.
     """
 
-    def command(uow: UnitOfWork, session: Session) -> Tinglysing:
-        result = operations.register_transfer(
+    def command(uow: UnitOfWork) -> operations.Tinglyst:
+        return operations.register_transfer(
             uow,
             matrikkelnummer=body.matrikkelnummer.value(),
             dokumenttype=body.dokumenttype,
@@ -832,7 +822,5 @@ def registrer_tinglysing(database: DatabaseDep, body: NyTinglysing) -> Tinglysin
             ],
             til=[operations.Andel(h.identifikasjonsnummer, h.andel.value()) for h in body.til],
         )
-        uow.commit()
-        return _tinglysing(session, result)
 
-    return _register(database, command)
+    return run_command(database, command, _tinglysing)
