@@ -234,42 +234,39 @@ def _expired(samtykke: Samtykke, now: datetime) -> bool:
     return utc(samtykke.gyldig_til) <= now
 
 
-def accept_consent(uow: UnitOfWork, *, performed_by: Actor, consent_id: str) -> Samtykke:
-    """The person accepts the request: the consent holds until validTo or revocation."""
+def _answer_request(
+    uow: UnitOfWork, performed_by: Actor, consent_id: str, *, accept: bool
+) -> Samtykke:
+    """The person accepts (it holds until validTo or revocation) or rejects a new request."""
     samtykke = _locked_consent(uow, consent_id)
     _require(
         isinstance(performed_by, Operator) or _is_person(performed_by, samtykke.fra_ident),
         "answer a consent request made to someone else",
     )
     now = get_clock().now()
+    verb = "accepted" if accept else "rejected"
     if samtykke.status != "created":
-        raise Conflict(f"The consent request is {samtykke.status}; only a new one can be accepted")
+        raise Conflict(f"The consent request is {samtykke.status}; only a new one can be {verb}")
     if _expired(samtykke, now):
         raise Conflict("The consent request has expired")
-    samtykke.status = "accepted"
-    samtykke.samtykket = now
+    samtykke.status = verb
+    if accept:
+        samtykke.samtykket = now
+    else:
+        samtykke.avsluttet = now
     uow.session.flush()
-    _history(uow, samtykke, "accepted", performed_by)
+    _history(uow, samtykke, verb, performed_by)
     return samtykke
+
+
+def accept_consent(uow: UnitOfWork, *, performed_by: Actor, consent_id: str) -> Samtykke:
+    """The person accepts the request: the consent holds until validTo or revocation."""
+    return _answer_request(uow, performed_by, consent_id, accept=True)
 
 
 def reject_consent(uow: UnitOfWork, *, performed_by: Actor, consent_id: str) -> Samtykke:
     """The person rejects the request."""
-    samtykke = _locked_consent(uow, consent_id)
-    _require(
-        isinstance(performed_by, Operator) or _is_person(performed_by, samtykke.fra_ident),
-        "answer a consent request made to someone else",
-    )
-    now = get_clock().now()
-    if samtykke.status != "created":
-        raise Conflict(f"The consent request is {samtykke.status}; only a new one can be rejected")
-    if _expired(samtykke, now):
-        raise Conflict("The consent request has expired")
-    samtykke.status = "rejected"
-    samtykke.avsluttet = now
-    uow.session.flush()
-    _history(uow, samtykke, "rejected", performed_by)
-    return samtykke
+    return _answer_request(uow, performed_by, consent_id, accept=False)
 
 
 def revoke_consent(uow: UnitOfWork, *, performed_by: Actor, consent_id: str) -> Samtykke:
