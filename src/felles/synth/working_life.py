@@ -38,6 +38,7 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from typing import Any, Final, Protocol
 
 from felles.kernel.db import UnitOfWork
@@ -170,12 +171,19 @@ def _resident_aged(run: Run, ages: tuple[int, int]) -> Candidate | None:
     return person
 
 
+@cache
 def _business_codes() -> list[str]:
     return [
         code for code in enhetskoder.naeringskoder() if not code.startswith(_NOT_FOR_BUSINESSES)
     ]
 
 
+@cache
+def _occupations() -> list[str]:
+    return sorted(kodeverk.yrker())
+
+
+@cache
 def _places() -> dict[str, str]:
     return {k.kommunenummer: k.kommunenavn for k in reference.kommuner()}
 
@@ -245,7 +253,7 @@ def pick_hires(run: Run, n: int) -> list[aordningen.Employment]:
     by_kommune: dict[str | None, list[units.SampledUnit]] = {}
     for workplace in workplaces:
         by_kommune.setdefault(workplace.kommunenummer, []).append(workplace)
-    occupations = sorted(kodeverk.yrker())
+    occupations = _occupations()
     hires = []
     for _ in range(n):
         person = _resident_aged(run, _WORKING_AGES)
