@@ -46,7 +46,7 @@ from felles.access.legal_bases import ACR_LEVELS, get_hjemler
 from felles.access.model import Fullmakt as FullmaktRow
 from felles.access.model import Samtykke
 from felles.access.operations import Actor
-from felles.kernel.db import Database, UnitOfWork, run_command
+from felles.kernel.db import Database, run_command
 from felles.kernel.errors import Forbidden, InvalidInput
 from felles.kernel.ids import PersonIdStr
 from felles.kernel.web import (
@@ -249,13 +249,6 @@ def _details(session: Session, row: Samtykke) -> ConsentRequestDetails:
     )
 
 
-def _run(
-    database: Database, command: Callable[[UnitOfWork], T], answer: Callable[[Session, T], Any]
-) -> Any:
-    """One command in one unit of work; the answer is built before the session closes."""
-    return run_command(database, command, answer)
-
-
 ConsentId = Annotated[uuid.UUID, Path(description="The consent request's id")]
 
 
@@ -277,7 +270,7 @@ def create_consent_request(
         )
         for right in body.consent_rights
     ]
-    return _run(  # type: ignore[no-any-return]
+    return run_command(
         database,
         lambda uow: operations.request_consent(
             uow,
@@ -286,7 +279,7 @@ def create_consent_request(
             til=body.to.rsplit(":", 1)[1],
             rettigheter=rights,
             gyldig_til=body.valid_to,
-            melding=dict(body.request_message),
+            melding={str(k): v for k, v in body.request_message.items()},
             redirect_url=body.redirect_url,
             consent_id=str(body.id) if body.id else None,
         ),
@@ -343,7 +336,7 @@ def _answer(kind: str) -> Callable[..., ConsentRequestDetails]:
         actor: ActorDep,
         request_id: Annotated[ConsentId, Path(alias="requestId")],
     ) -> ConsentRequestDetails:
-        return _run(  # type: ignore[no-any-return]
+        return run_command(
             database,
             lambda uow: command(uow, performed_by=actor, consent_id=str(request_id)),
             _details,
@@ -433,7 +426,7 @@ FullmaktId = Annotated[int, Path(alias="fullmaktId", ge=1, le=MAX_BIGINT)]
     responses=WRITE,
 )
 def create_fullmakt(database: DatabaseDep, actor: ActorDep, body: FullmaktIn) -> Fullmakt:
-    return _run(  # type: ignore[no-any-return]
+    return run_command(
         database,
         lambda uow: operations.grant_fullmakt(
             uow,
@@ -474,7 +467,7 @@ def get_fullmakt(database: DatabaseDep, actor: ActorDep, fullmakt_id: FullmaktId
     responses=WRITE,
 )
 def revoke_fullmakt(database: DatabaseDep, actor: ActorDep, fullmakt_id: FullmaktId) -> Fullmakt:
-    return _run(  # type: ignore[no-any-return]
+    return run_command(
         database,
         lambda uow: operations.revoke_fullmakt(uow, performed_by=actor, fullmakt_id=fullmakt_id),
         _fullmakt,

@@ -29,7 +29,7 @@ felles additions to the real shapes: ``gyldighetsperiode`` (the exact days) on e
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Final, Literal, TypeVar
 
@@ -39,7 +39,7 @@ from pydantic.alias_generators import to_camel
 from sqlalchemy.orm import Session
 
 from felles.kernel.clock import get_clock
-from felles.kernel.db import Database, UnitOfWork, run_command
+from felles.kernel.db import Database, run_command
 from felles.kernel.errors import InvalidInput, NotFound
 from felles.kernel.ids import OrgnrStr, PersonIdStr
 from felles.kernel.web import (
@@ -738,14 +738,6 @@ def _with_details(
     return [to_arbeidsforhold(row, details[row.id], historikk=historikk) for row in rows]
 
 
-def _register(
-    database: Database, command: Callable[[UnitOfWork], T], answer: Callable[[Session, T], Any]
-) -> Any:
-    """Run one command, commit, and build the answer in the session (kernel ``run_command``:
-    two reports of one month racing for the next version, the loser runs again)."""
-    return run_command(database, command, answer)
-
-
 # ------------------------------------------------------------------------------------------
 # Aa-registeret
 # ------------------------------------------------------------------------------------------
@@ -969,7 +961,7 @@ def _answer_arbeidsforhold(session: Session, row: ArbeidsforholdRow) -> Arbeidsf
 )
 def registrer_arbeidsforhold(database: DatabaseDep, body: NyttArbeidsforhold) -> Any:
     """Start an employment (in reality: reported in the employer's a-melding)."""
-    return _register(
+    return run_command(
         database,
         lambda uow: operations.start_employment(
             uow,
@@ -1000,7 +992,7 @@ def avslutt_arbeidsforhold(
     body: Avslutning,
 ) -> Any:
     """Give the employment its sluttdato (and optionally the reason)."""
-    return _register(
+    return run_command(
         database,
         lambda uow: operations.end_employment(
             uow,
@@ -1026,7 +1018,7 @@ def endre_arbeidsforhold(
     body: NyeAnsettelsesdetaljer,
 ) -> Any:
     """New details from ``gyldigFra``; the earlier version is kept as history."""
-    return _register(
+    return run_command(
         database,
         lambda uow: operations.change_employment(
             uow,
@@ -1077,7 +1069,7 @@ def motta_amelding(database: DatabaseDep, body: NyAMelding) -> Any:
             mottatt=_utc(melding.mottatt),
         )
 
-    return _register(
+    return run_command(
         database,
         lambda uow: operations.report_month(
             uow,

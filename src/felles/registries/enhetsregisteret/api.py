@@ -21,9 +21,8 @@ from urllib.parse import urlencode
 
 import orjson
 from fastapi import APIRouter, Path, Query, Request, Response
-from sqlalchemy.orm import Session
 
-from felles.kernel.db import Database, UnitOfWork, run_command
+from felles.kernel.db import Database, run_command
 from felles.kernel.errors import Gone, InvalidInput, NotFound, Problem
 from felles.kernel.ids import InvalidIdentifier, parse_organisasjonsnummer
 from felles.kernel.web import MAX_BIGINT, MAX_INT, AdminOnly, DatabaseDep, problem_doc
@@ -579,14 +578,6 @@ def _written(status: int, model: Any, example: Any) -> Responses:
     return {status: {"model": model, "content": content}} | WRITE
 
 
-def _run(
-    database: Database, command: Callable[[UnitOfWork], T], answer: Callable[[Session, T], Any]
-) -> Any:
-    """Run one command, commit, and build the answer in the session (kernel ``run_command``:
-    a race for a fresh organisasjonsnummer or one unit's version runs the loser again)."""
-    return run_command(database, command, answer)
-
-
 def _address(value: schemas.AdresseInn | None) -> operations.Adresse | None:
     if value is None:
         return None
@@ -617,7 +608,7 @@ def _unit_answer(request: Request) -> Callable[[Any, Enhet], Any]:
 )
 def registrer_enhet(body: schemas.NyEnhet, request: Request, database: DatabaseDep) -> Response:
     """Register an entity; a synthetic organisasjonsnummer (first digit 3) is issued."""
-    unit = _run(
+    unit = run_command(
         database,
         lambda uow: operations.register_enhet(
             uow,
@@ -651,7 +642,7 @@ def registrer_underenhet(
     body: schemas.NyUnderenhet, request: Request, database: DatabaseDep
 ) -> Response:
     """Register a sub-unit; its form is BEDR (or AAFY under a non-business entity)."""
-    unit = _run(
+    unit = run_command(
         database,
         lambda uow: operations.register_underenhet(
             uow,
@@ -681,7 +672,7 @@ def endre(
 ) -> Response:
     """Fields left out keep their value; a change that changes nothing is refused (409)."""
     number = _orgnr(orgnr)
-    unit = _run(
+    unit = run_command(
         database,
         lambda uow: operations.change_unit(
             uow,
@@ -710,7 +701,7 @@ def sett_roller(
 ) -> Response:
     """The roles given replace the entity's roles; people must be alive in Folkeregisteret."""
     number = _orgnr(orgnr)
-    roller = _run(
+    roller = run_command(
         database,
         lambda uow: operations.set_roles(uow, orgnr=number, roller=_roles(body.roller)),
         lambda session, enhet: queries.roller_json(session, enhet=enhet, base=_base(request)),
@@ -728,7 +719,7 @@ def registrer_konkurs(
 ) -> Response:
     """The court opened bankruptcy proceedings: konkurs true from ``dato``."""
     number = _orgnr(orgnr)
-    unit = _run(
+    unit = run_command(
         database,
         lambda uow: operations.register_bankruptcy(uow, orgnr=number, konkursdato=body.dato),
         _unit_answer(request),
@@ -746,7 +737,7 @@ def registrer_avvikling(
 ) -> Response:
     """underAvvikling (or, forced by a court, underTvangsavviklingEllerTvangsopplosning)."""
     number = _orgnr(orgnr)
-    unit = _run(
+    unit = run_command(
         database,
         lambda uow: operations.register_dissolution(
             uow, orgnr=number, dato=body.dato, tvangsavvikling=body.tvangsavvikling
@@ -777,7 +768,7 @@ def registrer_i(
     registrertIMvaregisteret."""
     number = _orgnr(orgnr)
     command = _REGISTER_COMMANDS[register]
-    unit = _run(database, lambda uow: command(uow, orgnr=number), _unit_answer(request))
+    unit = run_command(database, lambda uow: command(uow, orgnr=number), _unit_answer(request))
     return _json(unit)
 
 
@@ -792,7 +783,7 @@ def slett(
     """slettedato is set; reading the unit answers 410 from then on. A main entity's
     sub-units are deleted with it."""
     number = _orgnr(orgnr)
-    unit = _run(
+    unit = run_command(
         database,
         lambda uow: operations.delete_unit(uow, orgnr=number, slettedato=body.dato),
         _unit_answer(request),
