@@ -71,7 +71,7 @@ BASIS = frozenset(
         "folkeregister.person.basis.bostedsadresse",
     }
 )
-FAMILY = frozenset({"folkeregister.person.familie.familierelasjon"})
+FAMILY = frozenset({"folkeregister.familie.familierelasjon"})
 
 
 def _core_cases(count: int, rng: random.Random) -> list[tuple[Request, Facts]]:

@@ -85,7 +85,9 @@ def test_consent_lifecycle_and_decisions(
         "consentRights": [
             {
                 "action": ["consent"],
-                "resource": [{"type": "urn:felles:data", "value": "skatteetaten.skattegrunnlag"}],
+                "resource": [
+                    {"type": "urn:felles:data", "value": "skatt.skatteoppgjoer.sammendrag"}
+                ],
                 "metaData": {"formaal": "laanesoeknad"},
             }
         ],
@@ -120,7 +122,7 @@ def test_consent_lifecycle_and_decisions(
     _problem(client.post(ENTERPRISE, json=body, headers=admin_headers), 409)
 
     machine = MachinePrincipal(bank)
-    inntekt = ["skatteetaten.skattegrunnlag.inntekt"]
+    inntekt = ["skatt.skatteoppgjoer.sammendrag.inntekt"]
     with database.read_session() as session:
         assert (
             decide(session, machine, None, "read", mother, inntekt, "laanesoeknad").code

@@ -35,11 +35,11 @@ FIELD_POOL = (
     "folkeregister.person.basis.navn",
     "folkeregister.person.basis.bostedsadresse",
     "folkeregister.person.basis.postadresse",
-    "folkeregister.person.familie.sivilstand",
-    "skatteetaten.skattegrunnlag.inntekt",
-    "aordningen.arbeidsforhold.arbeidsforhold",
+    "folkeregister.familie.sivilstand",
+    "skatt.skatteoppgjoer.sammendrag.inntekt",
+    "arbeid.arbeidsforhold.arbeidsforhold",
     "helse.sysvak.vaksinasjoner.vaksinasjoner",
-    "krr.kontaktinformasjon.epostadresse",
+    "krr.kontakt.epostadresse",
 )
 ACRS = tuple(ACR_LEVELS)
 BASE = datetime(2025, 6, 1, 12, tzinfo=UTC)

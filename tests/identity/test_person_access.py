@@ -83,7 +83,7 @@ def test_a_person_answers_their_own_consent_request(
         "consentRights": [
             {
                 "action": ["consent"],
-                "resource": [{"type": "urn:felles:data", "value": "skatteetaten.beregnetskatt"}],
+                "resource": [{"type": "urn:felles:data", "value": "skatt.beregnetskatt"}],
                 "metaData": {"formaal": "laanesoeknad"},
             }
         ],

@@ -136,7 +136,9 @@ class _Request(BaseModel):
 
 class Resource(_Request):
     type: Literal["urn:felles:data"] = Field(DATA_URN, description="felles: datasets or fields")
-    value: DataName = Field(description="A dataset or a field, e.g. skatteetaten.skattegrunnlag")
+    value: DataName = Field(
+        description="A dataset or a field, e.g. skatt.skatteoppgjoer.sammendrag"
+    )
 
 
 class MetaData(_Request):
@@ -161,7 +163,7 @@ EXAMPLE_REQUEST: Final[dict[str, Any]] = {
     "consentRights": [
         {
             "action": ["consent"],
-            "resource": [{"type": DATA_URN, "value": "skatteetaten.skattegrunnlag"}],
+            "resource": [{"type": DATA_URN, "value": "skatt.skatteoppgjoer.sammendrag"}],
             "metaData": {"formaal": "laanesoeknad"},
         }
     ],

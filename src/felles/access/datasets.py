@@ -55,41 +55,41 @@ _DATASETS: Final = (
         addresses=frozenset({"bostedsadresse", "postadresse"}),
     ),
     Dataset(
-        "folkeregister.person.familie",
+        "folkeregister.familie",
         "personopplysninger",
         ("sivilstand", "familierelasjon", "foreldreansvar"),
         "Folkeregisteret",
     ),
     Dataset(
-        "krr.kontaktinformasjon",
+        "krr.kontakt",
         "personopplysninger",
         ("epostadresse", "mobiltelefonnummer", "reservasjon", "spraak", "digitalPostkasse"),
         "Kontakt- og reservasjonsregisteret",
     ),
     Dataset(
-        "aordningen.arbeidsforhold",
+        "arbeid.arbeidsforhold",
         "nav",
         ("arbeidsforhold",),
         "Aa-registeret",
     ),
-    Dataset("aordningen.inntekt", "skatt", ("inntekt",), "A-ordningen (inntektskomponenten)"),
     Dataset(
-        "skatteetaten.skattegrunnlag",
+        "arbeid.inntekt.siste-36-mnd", "skatt", ("inntekt",), "A-ordningen (inntektskomponenten)"
+    ),
+    Dataset(
+        "skatt.skatteoppgjoer.sammendrag",
         "skatt",
         ("inntekt", "fradrag", "formue", "gjeld"),
         "Skatteetaten (summert skattegrunnlag)",
     ),
+    Dataset("skatt.beregnetskatt", "skatt", ("beregnetSkatt",), "Skatteetaten (beregnet skatt)"),
     Dataset(
-        "skatteetaten.beregnetskatt", "skatt", ("beregnetSkatt",), "Skatteetaten (beregnet skatt)"
-    ),
-    Dataset(
-        "skatteetaten.pensjonsgivendeinntekt",
+        "skatt.pensjonsgivendeinntekt",
         "skatt",
         ("pensjonsgivendeInntekt",),
         "Skatteetaten (pensjonsgivende inntekt for folketrygden)",
     ),
-    Dataset("skatteetaten.restanser", "skatt", ("restanser",), "Skatteetaten (innkreving)"),
-    Dataset("eiendom.hjemmelshaver", "personopplysninger", ("eiendommer",), "Grunnboken"),
+    Dataset("skatt.restanser", "skatt", ("restanser",), "Skatteetaten (innkreving)"),
+    Dataset("eiendom.eierskap", "personopplysninger", ("eiendommer",), "Grunnboken"),
     # The access log itself: a person reads their own, or the log of someone they act for.
     Dataset("innsynslogg.innsyn", "personopplysninger", ("innsyn",), "felles (innsynslogg)"),
     Dataset(
