@@ -14,7 +14,8 @@ in Enhetsregisteret, and vergemål (Folkeregisteret holds no guardianship data y
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 
 from sqlalchemy.orm import Session
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session
 from felles.access import queries
 from felles.access.datasets import expand
 from felles.access.decision import (
+    ConsentFact,
     Decision,
     Facts,
     MachinePrincipal,
@@ -37,6 +39,7 @@ from felles.registries.folkeregister.model import Person
 from felles.registries.folkeregister.queries import (
     current_relation_exists,
     get_person,
+    get_persons,
     spouse_of,
 )
 
@@ -216,3 +219,86 @@ def decide(
         at=when,
     )
     return evaluate(request, facts, hjemler if hjemler is not None else get_hjemler())
+
+
+def decide_many(
+    session: Session,
+    principal: Principal,
+    on_behalf_of: str | None,
+    action: str,
+    subjects: Sequence[str],
+    data: Collection[str],
+    purpose: str,
+    *,
+    at: datetime | None = None,
+    relatert_til: str | None = None,
+    hjemler: tuple[Hjemmel, ...] | None = None,
+) -> dict[str, tuple[str, Decision]]:
+    """``decide`` for many subjects at once, by the subject as given: each subject's current
+    identifikasjonsnummer and the same decision ``decide`` gives, with the facts loaded in a
+    few statements for the whole batch (the data distributor's path).
+
+    A machine principal's consents are read for every subject in one query; a person
+    principal's representation is the same for every subject, so it is loaded once.
+    """
+    when = at or get_clock().now()
+    fields = expand(data)
+    rules = hjemler if hjemler is not None else get_hjemler()
+    wanted = list(dict.fromkeys(subjects))
+    people = get_persons(session, idents=wanted)
+    shared = Facts()
+    acting_org: str | None = None
+    if isinstance(principal, MachinePrincipal):
+        acting_org = principal.orgnr
+    elif on_behalf_of is not None and on_behalf_of != principal.pid:
+        # The representation does not depend on the subject: load it once.
+        _, shared = load_facts(
+            session,
+            principal=principal,
+            on_behalf_of=on_behalf_of,
+            subject=principal.pid,
+            at=when,
+        )
+        if len(on_behalf_of) == 9:
+            acting_org = on_behalf_of
+    orgform: str | None = None
+    consents: dict[str, list[ConsentFact]] = {}
+    if acting_org is not None:
+        status = unit_status(session, orgnr=acting_org)
+        orgform = status.organisasjonsform if status is not None and not status.slettet else None
+        current = [person.ident for person in people.values() if person is not None]
+        for row in queries.consents_to(session, subjects=current, consumer=acting_org):
+            consents.setdefault(row.fra_ident, []).append(queries.consent_fact(row))
+    decisions: dict[str, tuple[str, Decision]] = {}
+    for subject in wanted:
+        person = people.get(subject)
+        if person is None:
+            facts = Facts(subject_known=False)
+            subject_ident = subject
+        else:
+            subject_ident = person.ident
+            facts = replace(
+                shared,
+                subject_known=True,
+                adressebeskyttelse=person.adressebeskyttelse,
+                consumer_orgform=orgform if acting_org is not None else shared.consumer_orgform,
+                consents=tuple(consents.get(subject_ident, ())),
+                relations=(
+                    subject_relations(session, subject=person, main=relatert_til)
+                    if relatert_til is not None
+                    else frozenset()
+                ),
+            )
+        if isinstance(principal, PersonPrincipal) and subject == principal.pid:
+            subject_ident = principal.pid
+        request = Request(
+            principal=principal,
+            on_behalf_of=on_behalf_of,
+            action=action,
+            subject=subject_ident,
+            data=fields,
+            purpose=purpose,
+            at=when,
+        )
+        decisions[subject] = (subject_ident, evaluate(request, facts, rules))
+    return decisions

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import select
@@ -46,6 +46,19 @@ def consents_from_to(session: Session, *, subject: str, consumer: str) -> list[S
     query = (
         select(Samtykke)
         .where(Samtykke.fra_ident == subject, Samtykke.til_orgnr == consumer)
+        .order_by(Samtykke.opprettet, Samtykke.id)
+    )
+    return list(session.scalars(query))
+
+
+def consents_to(session: Session, *, subjects: Collection[str], consumer: str) -> list[Samtykke]:
+    """Every consent request to ``consumer`` from any of ``subjects`` (any status)."""
+    wanted = sorted(set(subjects))
+    if not wanted:
+        return []
+    query = (
+        select(Samtykke)
+        .where(Samtykke.til_orgnr == consumer, Samtykke.fra_ident.in_(wanted))
         .order_by(Samtykke.opprettet, Samtykke.id)
     )
     return list(session.scalars(query))

@@ -84,3 +84,9 @@ class TooManyIdentifiers(Problem):
     status = 413
     slug = "too-many-identifiers"
     title = "Too many identifiers in one request"
+
+
+class ServiceUnavailable(Problem):
+    status = 503
+    slug = "service-unavailable"
+    title = "Service unavailable"

@@ -30,7 +30,7 @@ from felles.kernel.ids import InvalidIdentifier, parse_organisasjonsnummer, pars
 from felles.kernel.settings import get_settings
 from felles.kernel.setwise import insert_many
 
-__all__ = ["Appended", "LogEntry", "append", "make_checkpoint"]
+__all__ = ["Appended", "LogEntry", "append", "make_checkpoint", "validate"]
 
 HEAD_ID: Final = 1
 _ENTRIES: Final = cast(Table, LogEntryRow.__table__)
@@ -125,6 +125,15 @@ def _row(entry: LogEntry, now: datetime) -> dict[str, Any]:
         "samtykke_id": entry.samtykke_id,
         "foresporsel_id": entry.foresporsel_id,
     }
+
+
+def validate(entries: Sequence[LogEntry]) -> None:
+    """Raise ``InvalidInput`` if any entry could not be appended (nothing is written)."""
+    if not entries:
+        raise InvalidInput("Nothing to log")
+    now = get_clock().now()
+    for entry in entries:
+        _row(entry, now)
 
 
 def _advance_head(session: Session, count: int) -> tuple[int, str]:

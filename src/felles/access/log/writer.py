@@ -1,0 +1,114 @@
+"""Group commit for the access log: many requests' entries appended in one transaction.
+
+Every append locks the chain head until its transaction commits (decision 0024), so appends
+are serial; one per request would cap the distributor at the rate of commits. A
+``GroupWriter`` runs one thread per process that takes every entry waiting, appends them in
+one transaction and commits, then wakes the requests. A request gets its answer only after
+its entries are committed: no data is released that the log does not hold.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import Final
+
+from felles.access.log.operations import Appended, LogEntry, append, validate
+from felles.kernel.db import Database
+
+MAX_BATCH: Final = 2000
+
+
+@dataclass(slots=True)
+class _Pending:
+    entries: Sequence[LogEntry]
+    done: Future[Appended]
+
+
+class GroupWriter:
+    """Appends entries for many threads, in as few transactions as the load allows."""
+
+    def __init__(self, database: Database, *, max_batch: int = MAX_BATCH) -> None:
+        self._database = database
+        self._max_batch = max_batch
+        self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="access-log-writer", daemon=True)
+        self._started = False
+        self._lock = threading.Lock()
+
+    def write(self, entries: Sequence[LogEntry], *, timeout: float = 30.0) -> Appended:
+        """Append ``entries`` (all or none) and return once they are committed.
+
+        Invalid entries raise ``InvalidInput`` here, before they can spoil a shared batch;
+        a failure of the shared transaction is raised to every request in it.
+        """
+        validate(entries)
+        pending = _Pending(entries, Future())
+        self._start()
+        self._queue.put(pending)
+        return pending.done.result(timeout=timeout)
+
+    def close(self) -> None:
+        if self._started:
+            self._queue.put(None)
+            self._thread.join(timeout=10)
+
+    def _start(self) -> None:
+        if not self._started:
+            with self._lock:
+                if not self._started:
+                    self._thread.start()
+                    self._started = True
+
+    def _take(self, first: _Pending) -> list[_Pending]:
+        batch, size = [first], len(first.entries)
+        while size < self._max_batch:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if item is None:
+                self._queue.put(None)  # stop after this batch
+                break
+            batch.append(item)
+            size += len(item.entries)
+        return batch
+
+    def _run(self) -> None:
+        while True:
+            first = self._queue.get()
+            if first is None:
+                return
+            batch = self._take(first)
+            try:
+                with self._database.unit_of_work() as uow:
+                    appended = append(uow, [e for p in batch for e in p.entries])
+                    uow.commit()
+            except BaseException as error:  # every waiting request must hear of it
+                for pending in batch:
+                    pending.done.set_exception(error)
+                continue
+            number = appended.first
+            for pending in batch:
+                last = number + len(pending.entries) - 1
+                pending.done.set_result(Appended(first=number, last=last, hash=appended.hash))
+                number = last + 1
+
+
+_writers: dict[int, GroupWriter] = {}
+_writers_lock = threading.Lock()
+
+
+def writer_for(database: Database) -> GroupWriter:
+    """The process's group writer for ``database`` (made on first use)."""
+    key = id(database)
+    writer = _writers.get(key)
+    if writer is None or writer._database is not database:
+        with _writers_lock:
+            writer = _writers.get(key)
+            if writer is None or writer._database is not database:
+                writer = _writers[key] = GroupWriter(database)
+    return writer

@@ -1,0 +1,7 @@
+"""HTTP API of the distributor's evidence (placeholder until built)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()
