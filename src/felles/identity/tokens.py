@@ -33,6 +33,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from joserfc import jwt
 from joserfc.errors import JoseError
+from joserfc.jwk import GuestProtocol, RSAKey
 from sqlalchemy.orm import Session
 
 from felles.identity import urls
@@ -71,13 +72,26 @@ class InvalidToken(Unauthorized):
     """The access token is missing, malformed, forged, expired or not for this API."""
 
 
+def _key_resolver(session: Session) -> Callable[[GuestProtocol], RSAKey]:
+    """Finds the key a token names (``kid``) among felles' keys that validate now."""
+
+    def resolve(token: GuestProtocol) -> RSAKey:
+        kid = token.headers().get("kid")
+        key = keys.verification_key(session, kid) if isinstance(kid, str) else None
+        if key is None:
+            raise ValueError("unknown or expired key")
+        return key
+
+    return resolve
+
+
 def validate_access_token(
     session: Session, token: str, *, audience: str | None = None
 ) -> Principal:
     """The principal of a valid access token; InvalidToken (401) otherwise."""
     expected_aud = audience or get_settings().identity_default_audience
     try:
-        decoded = jwt.decode(token, keys.verification_keys(session), algorithms=[keys.ALG])
+        decoded = jwt.decode(token, _key_resolver(session), algorithms=[keys.ALG])
     except (JoseError, ValueError, TypeError):
         raise InvalidToken("The access token is not valid") from None
     header, claims = decoded.header, decoded.claims

@@ -9,8 +9,9 @@ longer than any token's lifetime.
 from __future__ import annotations
 
 import threading
+import time
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
 from joserfc import jwt
@@ -113,6 +114,35 @@ def published_keys(session: Session) -> list[SigningKey]:
     query = select(SigningKey).where(or_(SigningKey.retired.is_(None), SigningKey.expires > now))
     found = session.scalars(query.order_by(SigningKey.created.desc(), SigningKey.kid))
     return sorted(found, key=lambda key: key.retired is not None)  # the active key first
+
+
+#: Public keys by (database, kid): their key, when they stop validating, when read (monotonic).
+_verifying: dict[tuple[str, str], tuple[RSAKey, datetime | None, float]] = {}
+VERIFY_CACHE_SECONDS: Final = 30.0
+
+
+def verification_key(session: Session, kid: str) -> RSAKey | None:
+    """The public key ``kid`` if it validates tokens now, else None.
+
+    Read once and kept for ``VERIFY_CACHE_SECONDS`` (every API request checks a token; the
+    key table changes only at rotation). A kept key still stops validating at its
+    ``expires``, by the felles clock; a rotation reaches a process within the cache time.
+    """
+    cache_key = (str(session.get_bind().url), kid)
+    hit = _verifying.get(cache_key)
+    if hit is None or time.monotonic() - hit[2] > VERIFY_CACHE_SECONDS:
+        row = session.get(SigningKey, kid)
+        if row is None:
+            return None
+        expires = row.expires
+        if expires is not None and expires.tzinfo is None:  # SQLite keeps UTC, naive
+            expires = expires.replace(tzinfo=UTC)
+        hit = (RSAKey.import_key(row.public_jwk), expires, time.monotonic())
+        _verifying[cache_key] = hit
+    key, expires, _ = hit
+    if expires is not None and expires <= get_clock().now():
+        return None
+    return key
 
 
 def jwks(database: Database) -> dict[str, Any]:
