@@ -106,3 +106,15 @@ def problem(response: Any, status: int) -> dict[str, Any]:
     assert response.headers["content-type"].startswith("application/problem+json")
     body: dict[str, Any] = response.json()
     return body
+
+
+def register_org(database: Database, *, navn: str, form: str, orgnr: str | None = None) -> str:
+    """An organisation in Enhetsregisteret (through its own command); its orgnr."""
+    from felles.registries.enhetsregisteret.operations import register_enhet
+
+    with database.unit_of_work() as uow:
+        unit = register_enhet(
+            uow, navn=navn, organisasjonsform=form, kommunenummer="0301", organisasjonsnummer=orgnr
+        )
+        uow.commit()
+        return unit.organisasjonsnummer

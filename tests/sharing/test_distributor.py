@@ -14,7 +14,6 @@ from fastapi.testclient import TestClient
 from felles.access.legal_bases import by_id, get_hjemler
 from felles.kernel.clock import SimulatedClock
 from felles.kernel.db import Database
-from felles.registries.enhetsregisteret.operations import register_enhet
 from felles.registries.skatt.operations.assessments import make_assessment
 from tests.registries.folkeregister.conftest import Register
 from tests.sharing.conftest import (
@@ -26,6 +25,7 @@ from tests.sharing.conftest import (
     log_count,
     log_rows,
     problem,
+    register_org,
 )
 
 BASIS = "folkeregister.person.basis"
@@ -193,8 +193,9 @@ def test_protected_address_never_leaves_without_a_basis_that_names_it(
     )
     assert only_address["kode"] == "protected-address"
     street = given.json()["data"]["bostedsadresse"]
+    grading = {"ugradert", "fortrolig", "strengtFortrolig"}
     for text in (answer.text, json.dumps(only_address, ensure_ascii=False)):
-        for value in _strings(street):
+        for value in set(_strings(street)) - grading:
             assert value not in text, "no part of a protected address leaves"
     assert log_count(database) == before + 1
 
@@ -211,13 +212,7 @@ def _strings(value: Any) -> list[str]:
 
 
 def _kommune(database: Database) -> str:
-    """A municipality (organisasjonsform KOMM) in Enhetsregisteret; its orgnr."""
-    with database.unit_of_work() as uow:
-        unit = register_enhet(
-            uow, navn="Eksempel kommune", organisasjonsform="KOMM", kommunenummer="0301"
-        )
-        uow.commit()
-        return unit.organisasjonsnummer
+    return register_org(database, navn="Eksempel kommune", form="KOMM")
 
 
 def test_samtykkebasert_laanesoeknad_end_to_end(
@@ -240,6 +235,7 @@ def test_samtykkebasert_laanesoeknad_end_to_end(
             gjeld=1_900_000,
         )
         uow.commit()
+    register_org(database, navn="Banken min ASA", form="ASA", orgnr=BANK)
     bank = machines.token(BANK)
     person_login = login(person)
 
