@@ -18,7 +18,7 @@ from felles.access.log.model import LogEntryRow
 from felles.identity import urls
 from felles.kernel.clock import get_clock
 from felles.kernel.db import Database
-from felles.sharing.api import SCOPE
+from felles.sharing.callers import SCOPE
 from tests.identity.conftest import ADMIN, JWT_BEARER, app_client, base_url, person  # noqa: F401
 from tests.identity.test_oidc import finish, register, start
 

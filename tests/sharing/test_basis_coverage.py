@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from felles.access import operations
@@ -72,6 +72,9 @@ def test_every_released_field_is_covered_by_its_cited_basis(
         deadline=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     )
+    @example(consumer="bank", product=SUMMARY, purpose="laanesoeknad", subject=people[0], fields=[])
+    @example(consumer="bank", product=BASIS, purpose="laanesoeknad", subject=people[0], fields=[])
+    @example(consumer="nav", product=BASIS, purpose="barnetrygd", subject=people[2], fields=[])
     @given(
         consumer=st.sampled_from(sorted(consumers)),
         product=st.sampled_from([BASIS, SUMMARY]),

@@ -19,21 +19,19 @@ import uuid
 from collections.abc import Sequence
 from typing import Annotated, Any, Final
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Response
+from fastapi import APIRouter, Header, Path, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-from felles.access.decision import MachinePrincipal, PersonPrincipal, Principal
 from felles.kernel.errors import Forbidden, Problem
-from felles.kernel.web import ACCESS_RESPONSES, Caller, DatabaseDep, problem_doc, require_access
+from felles.kernel.web import ACCESS_RESPONSES, DatabaseDep, problem_doc
 from felles.sharing import changes_api, evidence_api, prefill_api
+from felles.sharing.callers import PrincipalDep
 from felles.sharing.product import Product
 from felles.sharing.products import PRODUCTS, get_product_or_raise
 from felles.sharing.release import MAX_SUBJECTS, Outcome, Refused, Released, release
 
 PREFIX: Final = "/datafordeler/v1"
-#: The Maskinporten scope an organisation's system needs to call the distributor.
-SCOPE: Final = "felles:datafordeler"
 
 Responses = dict[int | str, dict[str, Any]]
 RESPONSES: Final[Responses] = ACCESS_RESPONSES | {
@@ -125,22 +123,6 @@ class BatchOut(_Camel):
     resultater: list[BatchItem]
 
 
-def principal_of(caller: Annotated[Caller, Depends(require_access())]) -> Principal:
-    """The decision point's principal for the caller's token."""
-    if caller.operator:
-        raise Forbidden(
-            "The operator's token reads no personal data through the distributor; "
-            "use an organisation's Maskinporten token or a person's ID-porten token"
-        )
-    token = caller.principal
-    if token.kind == "person":
-        return PersonPrincipal(pid=token.pid, acr=token.acr or "")
-    if SCOPE not in caller.scopes:
-        raise Forbidden(f"The access token lacks the scope {SCOPE}", required=[SCOPE])
-    return MachinePrincipal(orgnr=token.orgnr, scopes=frozenset(caller.scopes))
-
-
-PrincipalDep = Annotated[Principal, Depends(principal_of)]
 ProductName = Annotated[str, Path(max_length=100, examples=["folkeregister.person.basis"])]
 Purpose = Annotated[
     str, Query(min_length=1, max_length=200, description="The purpose (formål) of the use")
@@ -338,5 +320,3 @@ def post_batch(
         foresporselId=foresporsel,
         resultater=batch_items(outcomes),
     )
-
-

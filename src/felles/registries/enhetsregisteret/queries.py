@@ -2,6 +2,8 @@
 
 ``unit_status`` and ``units_status`` are the contract other blocks (A-ordningen, property,
 tax) use to check an employer or owner: they return small frozen values, never rows.
+``unit_facts`` and ``units_facts`` are the same for the data distributor and evidence
+bundles: a unit's open facts (names, codes, addresses, dates, flags) as frozen values.
 
 Name search (decisions 0015 and 0021) matches words by prefix:
 every word of ``navn`` must be the beginning of a word of the unit's name, in any order,
@@ -17,7 +19,7 @@ databases.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any, Final
@@ -97,6 +99,119 @@ def units_status(session: Session, *, orgnrs: Collection[str]) -> dict[str, Unit
             status = _status(values)
             result[status.organisasjonsnummer] = status
     return result
+
+
+# ------------------------------------------------------------------------------------------
+# Public facts, for the data distributor and evidence
+# ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class UnitFacts:
+    """The open facts of a unit that the data distributor serves and evidence is built from.
+
+    Addresses are the stored objects (``adresse`` lines, ``postnummer``, ``poststed``,
+    ``kommunenummer``, ``kommune``, ``landkode``, ``land``) without empty members; for a
+    sub-unit ``forretningsadresse`` is its beliggenhetsadresse. The register keeps no date of
+    the registration in Merverdiavgiftsregisteret or Foretaksregisteret, only the flags.
+    """
+
+    organisasjonsnummer: str
+    navn: str
+    organisasjonsform: str
+    er_underenhet: bool
+    overordnet_enhet: str | None
+    forretningsadresse: Mapping[str, Any] | None
+    postadresse: Mapping[str, Any] | None
+    naeringskoder: tuple[str, ...]  # naeringskode1, 2, 3 as far as given
+    institusjonell_sektorkode: str | None
+    registreringsdato: date
+    registrert_i_mvaregisteret: bool
+    registrert_i_foretaksregisteret: bool
+    konkurs: bool
+    konkursdato: date | None
+    under_avvikling: bool
+    under_avvikling_dato: date | None
+    under_tvangsavvikling: bool
+    slettedato: date | None
+
+
+_FACT_COLUMNS: Final = (
+    Enhet.organisasjonsnummer,
+    Enhet.navn,
+    Enhet.organisasjonsform,
+    Enhet.er_underenhet,
+    Enhet.overordnet_enhet,
+    Enhet.forretningsadresse,
+    Enhet.postadresse,
+    Enhet.naeringskode1,
+    Enhet.naeringskode2,
+    Enhet.naeringskode3,
+    Enhet.institusjonell_sektorkode,
+    Enhet.registreringsdato,
+    Enhet.registrert_i_mvaregisteret,
+    Enhet.registrert_i_foretaksregisteret,
+    Enhet.konkurs,
+    Enhet.konkursdato,
+    Enhet.under_avvikling,
+    Enhet.under_avvikling_dato,
+    Enhet.under_tvangsavvikling,
+    Enhet.slettedato,
+)
+
+
+def _address_facts(value: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if not value:
+        return None
+    kept = {key: item for key, item in value.items() if item not in (None, "")}
+    if isinstance(kept.get("adresse"), list):
+        kept["adresse"] = [str(line) for line in kept["adresse"]]
+    return kept or None
+
+
+def _facts(values: Sequence[Any]) -> UnitFacts:
+    (nr, navn, form, underenhet, overordnet, forretning, post, n1, n2, n3, sektor) = values[:11]
+    (registrert, mva, foretak, konkurs, konkursdato, avvikling, avviklingsdato) = values[11:18]
+    tvangsavvikling, slettedato = values[18:]
+    return UnitFacts(
+        organisasjonsnummer=nr,
+        navn=navn,
+        organisasjonsform=form,
+        er_underenhet=bool(underenhet),
+        overordnet_enhet=overordnet,
+        forretningsadresse=_address_facts(forretning),
+        postadresse=_address_facts(post),
+        naeringskoder=tuple(code for code in (n1, n2, n3) if code),
+        institusjonell_sektorkode=sektor,
+        registreringsdato=registrert,
+        registrert_i_mvaregisteret=bool(mva),
+        registrert_i_foretaksregisteret=bool(foretak),
+        konkurs=bool(konkurs),
+        konkursdato=konkursdato,
+        under_avvikling=bool(avvikling),
+        under_avvikling_dato=avviklingsdato,
+        under_tvangsavvikling=bool(tvangsavvikling),
+        slettedato=slettedato,
+    )
+
+
+def units_facts(session: Session, *, orgnrs: Collection[str]) -> dict[str, UnitFacts]:
+    """The open facts of each known unit among ``orgnrs`` (deleted ones too), by number;
+    unknown numbers are left out. One query per thousand numbers."""
+    wanted = sorted(set(orgnrs))
+    result: dict[str, UnitFacts] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        query = select(*_FACT_COLUMNS).where(member_of(session, Enhet.organisasjonsnummer, chunk))
+        for values in session.execute(query):
+            facts = _facts(values)
+            result[facts.organisasjonsnummer] = facts
+    return result
+
+
+def unit_facts(session: Session, *, orgnr: str) -> UnitFacts | None:
+    """The open facts of the unit with this number (deleted or not); None if unknown."""
+    return units_facts(session, orgnrs=[orgnr]).get(orgnr)
 
 
 # ------------------------------------------------------------------------------------------
