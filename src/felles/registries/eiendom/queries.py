@@ -194,6 +194,26 @@ def owned_by(session: Session, *, ident: str) -> list[Eierandel]:
     return [_eierandel(row) for row in session.execute(query)]
 
 
+def owned_by_many(session: Session, *, idents: Collection[str]) -> dict[str, list[Eierandel]]:
+    """The shares each person or entity holds now (as ``owned_by``), keyed by identifier;
+    one query for any number of owners. Identifiers that hold nothing are left out."""
+    result: dict[str, list[Eierandel]] = {}
+    if not idents:
+        return result
+    query = (
+        select(*_HJEMMEL_COLUMNS)
+        .where(
+            member_of(session, Hjemmel.hjemmelshaver, sorted(set(idents))),
+            Hjemmel.til_dokument_id.is_(None),
+        )
+        .order_by(Hjemmel.matrikkelenhet_id, Hjemmel.id)
+    )
+    for row in session.execute(query):
+        share = _eierandel(row)
+        result.setdefault(share.hjemmelshaver, []).append(share)
+    return result
+
+
 def owner_history(session: Session, *, unit_id: int) -> list[Eierandel]:
     """Every share the unit's owners ever held, oldest first."""
     query = (

@@ -46,6 +46,7 @@ from sqlalchemy import (
     select,
     text,
     true,
+    union,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Dialect
@@ -117,6 +118,42 @@ def get_persons(session: Session, *, idents: Collection[str]) -> dict[str, Perso
         if ident not in found:
             found[ident] = get_person(session, ident=ident)
     return found
+
+
+def person_idents(session: Session, *, idents: Collection[str]) -> dict[str, tuple[str, ...]]:
+    """Every identifikasjonsnummer of each person asked for: the current one first, then the
+    former ones (sorted); keyed by the number asked (current or former), unknown ones left out.
+
+    One statement whatever the number asked, for registers that keep a person's data under
+    the number that was current when it was registered (A-ordningen, Skatteetaten, …).
+    """
+    wanted = sorted(set(idents))
+    if not wanted:
+        return {}
+    people = union(
+        select(_person.c.id).where(member_of(session, _person.c.ident, wanted)),
+        select(_tidligere.c.person_id).where(member_of(session, _tidligere.c.ident, wanted)),
+    )
+    query = (
+        select(_person.c.id, _person.c.ident, _tidligere.c.ident)
+        .outerjoin(_tidligere, _tidligere.c.person_id == _person.c.id)
+        .where(_person.c.id.in_(people))
+    )
+    current: dict[int, str] = {}
+    former: dict[int, list[str]] = {}
+    for row in session.execute(query):
+        person_id: int = row[0]
+        tidligere: str | None = row[2]
+        current[person_id] = row[1]
+        found = former.setdefault(person_id, [])
+        if tidligere is not None:
+            found.append(tidligere)
+    result: dict[str, tuple[str, ...]] = {}
+    for person_id, ident in current.items():
+        all_idents = (ident, *sorted(former[person_id]))
+        for asked in all_idents:
+            result[asked] = all_idents
+    return {ident: result[ident] for ident in wanted if ident in result}
 
 
 def get_person_or_raise(session: Session, *, ident: str) -> Person:
@@ -471,22 +508,32 @@ def get_documents(
     idents: Sequence[str],
     parts: Collection[str] | None = None,
     include_protected_address: bool = False,
+    history: bool = True,
+    today: date | None = None,
 ) -> dict[str, dict[str, Any] | None]:
-    """Documents for up to 1000 idents, keyed by the ident asked for (None when unknown)."""
+    """Documents for up to 1000 idents, keyed by the ident asked for (None when unknown).
+
+    ``history=False`` leaves out the superseded versions of single-valued elements (and the
+    ``frg_historikk`` read); family relations still come with their ended ones. ``today``
+    (default: the clock's) is the day foreldreansvar is worked out for.
+    """
     if len(idents) > MAX_BULK:
         raise ValueError(f"at most {MAX_BULK} identifiers per call")
     builder = DocumentBuilder(
-        parts, today=get_clock().today(), include_protected_address=include_protected_address
+        parts,
+        today=today or get_clock().today(),
+        include_protected_address=include_protected_address,
     )
     people = _persons_by_ident(session, set(idents), needs_spouse=builder.needs_spouse)
     by_id = {row.id: row for row in people.values()}
-    changed = {row.id for row in by_id.values() if builder.may_have_history(row)}
-    history = _history(session, changed, builder.history_elements)
+    changed = {row.id for row in by_id.values() if history and builder.may_have_history(row)}
+    history_rows = _history(session, changed, builder.history_elements)
     relations: dict[int, list[RelationRow]] = {}
 
     def build(person_id: int) -> dict[str, Any]:
         rows = relations.get(person_id, ())
-        return builder.build(by_id[person_id], history=history.get(person_id), relations=rows)
+        past = history_rows.get(person_id)
+        return builder.build(by_id[person_id], history=past, relations=rows)
 
     built: dict[int, dict[str, Any]] = {}
     if builder.needs_relations:

@@ -70,6 +70,28 @@ def assessments_of(session: Session, *, idents: Collection[str]) -> list[Skatteo
     return list(session.scalars(query))
 
 
+def assessments_by_ident(
+    session: Session, *, idents: Collection[str], made_by: date | None = None
+) -> dict[str, list[Skatteoppgjoer]]:
+    """Every current assessment under each identity number, latest income year first; one
+    query for any number of people. With ``made_by``, only assessments made by that day
+    (``skatteoppgjoersdato``). Numbers without any are left out.
+    """
+    wanted = sorted(set(idents))
+    if not wanted:
+        return {}
+    query = select(Skatteoppgjoer).where(
+        member_of(session, Skatteoppgjoer.personidentifikator, wanted)
+    )
+    if made_by is not None:
+        query = query.where(Skatteoppgjoer.skatteoppgjoersdato <= made_by)
+    query = query.order_by(Skatteoppgjoer.inntektsaar.desc(), Skatteoppgjoer.id.desc())
+    found: dict[str, list[Skatteoppgjoer]] = {}
+    for row in session.scalars(query):
+        found.setdefault(row.personidentifikator, []).append(row)
+    return found
+
+
 def assessment_history(
     session: Session, *, idents: Collection[str], income_year: int
 ) -> list[SkatteoppgjoerHistorikk]:
@@ -142,6 +164,26 @@ def arrears_of(session: Session, *, skyldner: str, today: date | None = None) ->
     found = Arrears(skyldner)
     for kravtype, beloep in session.execute(query):
         found.forfalt_og_ubetalt[kravtype] = int(beloep)
+    return found
+
+
+def arrears_by_debtor(
+    session: Session, *, skyldnere: Collection[str], today: date | None = None
+) -> dict[str, Arrears]:
+    """Each debtor's arrears on ``today`` (default: the clock's), by kind; one query for any
+    number of debtors. Every debtor asked for has an entry (empty when it owes nothing)."""
+    wanted = sorted(set(skyldnere))
+    if not wanted:
+        return {}
+    day = today or get_clock().today()
+    query = (
+        select(Restanse.skyldner, Restanse.kravtype, func.sum(Restanse.beloep))
+        .where(member_of(session, Restanse.skyldner, wanted), _overdue(day))
+        .group_by(Restanse.skyldner, Restanse.kravtype)
+    )
+    found = {skyldner: Arrears(skyldner) for skyldner in wanted}
+    for skyldner, kravtype, beloep in session.execute(query):
+        found[skyldner].forfalt_og_ubetalt[kravtype] = int(beloep)
     return found
 
 
