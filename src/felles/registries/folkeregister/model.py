@@ -129,6 +129,8 @@ class TidligereIdent(Base):
     """Identity numbers a person no longer uses (e.g. a D-nummer replaced by a fødselsnummer)."""
 
     __tablename__ = "frg_tidligere_ident"
+    # Every number of a person (``queries.person_idents``) is looked up by person.
+    __table_args__ = (Index("ix_frg_tidligere_ident_person", "person_id"),)
 
     ident: Mapped[str] = mapped_column(String(11), primary_key=True)
     person_id: Mapped[int] = mapped_column(BigInteger)
