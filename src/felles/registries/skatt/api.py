@@ -17,6 +17,9 @@ Reading, on the paths and with the JSON names of Skatteetaten's data-sharing API
 * Restanser (``GET /api/innkreving/restanser/{rettighetspakke}/{organisasjonsnummer}``): an
   organisation's overdue and unpaid claims by kind, for skatteattest and eBevis.
 
+The answers are built by ``documents`` (plain functions, shared with the data products); the
+models here document them and check them on the way out.
+
 ``rettighetspakke`` (the consumer's legal basis) is accepted from the real codes and not yet
 used: access control comes later; every endpoint needs the operator's bearer token until then.
 A person unknown to Folkeregisteret is a 404, as a year without an assessment is (as in
@@ -36,7 +39,7 @@ split between kommune, fylkeskommune and state; ``renterOgGebyrer`` is always 0.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Final, Literal, TypeVar
 
 from fastapi import APIRouter, Path
@@ -57,12 +60,12 @@ from felles.kernel.web import (
 )
 from felles.registries.enhetsregisteret.queries import units_status
 from felles.registries.folkeregister.queries import get_person
-from felles.registries.skatt import operations, queries
+from felles.registries.skatt import documents, operations, queries
 from felles.registries.skatt.calculation import MAX_AMOUNT
+from felles.registries.skatt.documents import utc
 from felles.registries.skatt.model import Restanse as RestanseRow
 from felles.registries.skatt.model import Skatteoppgjoer as SkatteoppgjoerRow
 from felles.registries.skatt.operations.arrears import NOT_REGISTERED
-from felles.registries.skatt.parameters import for_year
 
 T = TypeVar("T")
 
@@ -416,11 +419,6 @@ class Restanse(_Schema):
 # ------------------------------------------------------------------------------------------
 
 
-def _utc(instant: datetime) -> datetime:
-    """A stored time as aware UTC (SQLite gives naive values, which are UTC in felles)."""
-    return instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)
-
-
 def _assessment(session: Session, ident: str, year: int) -> SkatteoppgjoerRow:
     """The person's current assessment of the year; NotFound for nobody or no assessment."""
     person = get_person(session, ident=ident)
@@ -432,26 +430,6 @@ def _assessment(session: Session, ident: str, year: int) -> SkatteoppgjoerRow:
     return row
 
 
-def _minstefradrag(row: SkatteoppgjoerRow) -> int:
-    """What alminnelig inntekt lacks of the income less interest: the minstefradrag."""
-    return row.loennsinntekt + row.kapitalinntekt - row.renteutgifter - row.alminnelig_inntekt
-
-
-def _grunnlag(row: SkatteoppgjoerRow) -> list[Grunnlag]:
-    posts = [
-        ("samletLoennsinntektMedTrygdeavgiftspliktOgMedTrekkplikt", row.loennsinntekt, "inntekt"),
-        ("samledeOpptjenteRenterIInnenlandskeBanker", row.kapitalinntekt, "inntekt"),
-        ("minstefradragIInntekt", _minstefradrag(row), "inntektsfradrag"),
-        ("samledePaaloepteRenterPaaGjeldIInnenlandskeBanker", row.renteutgifter, "inntektsfradrag"),
-        ("bruttoformue", row.bruttoformue, "-"),
-        ("samletGjeld", row.gjeld, "-"),
-        ("nettoformue", row.nettoformue, "-"),
-        ("alminneligInntektFoerSaerfradrag", row.alminnelig_inntekt, "-"),
-    ]
-    # As Skatteetaten's API, posts without an amount are left out.
-    return [Grunnlag(teknisk_navn=n, beloep=b, kategori=k) for n, b, k in posts if b]
-
-
 def to_skatteoppgjoer(row: SkatteoppgjoerRow) -> Skatteoppgjoer:
     return Skatteoppgjoer(
         personidentifikator=row.personidentifikator,
@@ -459,7 +437,7 @@ def to_skatteoppgjoer(row: SkatteoppgjoerRow) -> Skatteoppgjoer:
         versjon=row.versjon,
         erstatter_versjon=row.versjon - 1 if row.versjon > 1 else None,
         skatteoppgjoersdato=row.skatteoppgjoersdato,
-        registrert=_utc(row.registrert),
+        registrert=utc(row.registrert),
         loennsinntekt=row.loennsinntekt,
         kapitalinntekt=row.kapitalinntekt,
         renteutgifter=row.renteutgifter,
@@ -486,7 +464,7 @@ def to_restanse(row: RestanseRow) -> Restanse:
         beloep=row.beloep,
         forfallsdato=row.forfallsdato,
         betalt_dato=row.betalt_dato,
-        registrert=_utc(row.registrert),
+        registrert=utc(row.registrert),
     )
 
 
@@ -515,17 +493,11 @@ def summert_skattegrunnlag(
     rettighetspakke: SkattegrunnlagRettighetspakke,
     inntektsaar: Inntektsaar,
     personidentifikator: Personidentifikator,
-) -> SummertSkattegrunnlag:
+) -> dict[str, Any]:
     """Income, deductions, wealth and debt of the person's current skatteoppgjør."""
     with database.read_session() as session:
         row = _assessment(session, personidentifikator, inntektsaar)
-        return SummertSkattegrunnlag(
-            personidentifikator=row.personidentifikator,
-            inntektsaar=str(row.inntektsaar),
-            grunnlag=_grunnlag(row),
-            skatteoppgjoersdato=row.skatteoppgjoersdato,
-            ajourholdstidspunkt=_utc(row.registrert),
-        )
+    return documents.summert_skattegrunnlag(assessment=row)
 
 
 @formueinntekt.get(
@@ -540,43 +512,11 @@ def beregnet_skatt(
     rettighetspakke: BeregnetSkattRettighetspakke,
     inntektsaar: Inntektsaar,
     personidentifikator: Personidentifikator,
-) -> BeregnetSkatt:
+) -> dict[str, Any]:
     """The taxes of the person's current skatteoppgjør and what they were computed from."""
     with database.read_session() as session:
         row = _assessment(session, personidentifikator, inntektsaar)
-    personfradrag = for_year(row.inntektsaar).personfradrag
-    trygdeavgift = GrunnlagOgBeloep(grunnlag=row.pensjonsgivende_inntekt, beloep=row.trygdeavgift)
-    return BeregnetSkatt(
-        personidentifikator=row.personidentifikator,
-        inntektsaar=row.inntektsaar,
-        beregnet_skatt_fastland=BeregnetSkattFastland(
-            beregnet_skatt=row.utlignet_skatt,
-            skatt_og_avgift=SkattOgAvgift(
-                inntektsskatt_av_alminnelig_inntekt=GrunnlagOgBeloep(
-                    grunnlag=max(row.alminnelig_inntekt - personfradrag, 0),
-                    beloep=row.skatt_alminnelig_inntekt,
-                ),
-                trinnskatt=GrunnlagOgBeloep(
-                    grunnlag=row.pensjonsgivende_inntekt, beloep=row.trinnskatt
-                ),
-                trygdeavgift_av_loennsinntekt=trygdeavgift,
-                sum_trygdeavgift=trygdeavgift,
-                formuesskatt=GrunnlagOgBeloep(
-                    grunnlag=max(row.nettoformue, 0), beloep=row.formuesskatt
-                ),
-            ),
-            oevrige_resultater_av_beregning=OevrigeResultaterAvBeregning(
-                alminnelig_inntekt_foer_saerfradrag=row.alminnelig_inntekt,
-                pensjonsgivende_inntekt=row.pensjonsgivende_inntekt,
-            ),
-            informasjon_til_skattelister=InformasjonTilSkattelister(
-                nettoinntekt=row.alminnelig_inntekt,
-                nettoformue=row.nettoformue,
-                beregnet_skatt=row.utlignet_skatt,
-            ),
-        ),
-        skatteoppgjoersdato=row.skatteoppgjoersdato,
-    )
+    return documents.beregnet_skatt(assessment=row)
 
 
 @formueinntekt.get(
@@ -588,20 +528,11 @@ def beregnet_skatt(
 )
 def pensjonsgivende_inntekt(
     database: DatabaseDep, inntektsaar: Inntektsaar, personidentifikator: Personidentifikator
-) -> PensjonsgivendeInntekt:
+) -> dict[str, Any]:
     """Pensjonsgivende inntekt of the person's current skatteoppgjør (all from pay)."""
     with database.read_session() as session:
         row = _assessment(session, personidentifikator, inntektsaar)
-    return PensjonsgivendeInntekt(
-        norsk_personidentifikator=row.personidentifikator,
-        inntektsaar=row.inntektsaar,
-        pensjonsgivende_inntekt=[
-            PensjonsgivendeInntektPost(
-                dato_for_fastsetting=row.skatteoppgjoersdato,
-                pensjonsgivende_inntekt_av_loennsinntekt=row.pensjonsgivende_inntekt,
-            )
-        ],
-    )
+    return documents.pensjonsgivende_inntekt(assessment=row)
 
 
 # ------------------------------------------------------------------------------------------
@@ -619,22 +550,14 @@ def restanser(
     database: DatabaseDep,
     rettighetspakke: RestanseRettighetspakke,
     organisasjonsnummer: Annotated[OrgnrStr, Path(description="The organisation's number")],
-) -> Restanser:
+) -> dict[str, Any]:
     """What the organisation owes Skatteetaten overdue today, by kind of claim."""
     with database.read_session() as session:
         if organisasjonsnummer not in units_status(session, orgnrs=[organisasjonsnummer]):
             raise NotFound(UNKNOWN_ORGANISATION)
         found = queries.arrears_of(session, skyldner=organisasjonsnummer)
-
-    def beloep(kravtype: str) -> Restansebeloep:
-        return Restansebeloep(forfalt_og_ubetalt=found.forfalt_og_ubetalt.get(kravtype, 0))
-
-    return Restanser(
-        forespurt_organisasjonsnummer=organisasjonsnummer,
-        skatt=beloep("skatt"),
-        arbeidsgiveravgift=beloep("arbeidsgiveravgift"),
-        merverdiavgift=beloep("merverdiavgift"),
-        forskuddstrekk=beloep("forskuddstrekk"),
+    return documents.restanser(
+        organisasjonsnummer=organisasjonsnummer, forfalt_og_ubetalt=found.forfalt_og_ubetalt
     )
 
 

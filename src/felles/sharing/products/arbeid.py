@@ -12,9 +12,9 @@ anyone else): a person without employments or pay gets empty lists.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import UTC, date, datetime
-from typing import Any, Final
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime
+from typing import Any, Final, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -22,24 +22,36 @@ from felles.registries.aordningen import events, kodeverk, queries
 from felles.registries.aordningen.api import to_arbeidsforhold
 from felles.registries.aordningen.model import Ansettelsesdetaljer, Arbeidsforhold
 from felles.sharing.product import Product, ProductField
-from felles.sharing.products.folkeregister import (
+from felles.sharing.products.common import (
     DATE,
     IDENT,
     INSTANT,
+    Owner,
     Values,
     all_idents,
     day_of,
-    in_batches,
+    gather,
+    instant_text,
     person_idents,
+    person_product,
     texts,
 )
 
-OWNER_ORGNR: Final = "889640782"
-OWNER_NAME: Final = "Arbeids- og velferdsetaten (NAV)"
+T = TypeVar("T")
+
+OWNER: Final = Owner("889640782", "Arbeids- og velferdsetaten (NAV)")
 #: The months of ``arbeid.inntekt.siste-36-mnd``: the month of ``at`` and the 35 before it.
 MONTHS: Final = 36
 #: Employments that have started by ``at``: current and ended ones, not future ones.
 STATUSER: Final = (queries.AKTIV, queries.AVSLUTTET)
+
+
+def _by_number(rows: Iterable[T], number_of: Callable[[T], str]) -> dict[str, list[T]]:
+    """``rows`` by the identity number each is kept under, in their order."""
+    found: dict[str, list[T]] = {}
+    for row in rows:
+        found.setdefault(number_of(row), []).append(row)
+    return found
 
 
 # ------------------------------------------------------------------------------------------
@@ -63,13 +75,9 @@ def _load_arbeidsforhold(session: Session, subjects: list[str], at: datetime) ->
     idents = person_idents(session, subjects)
     rows = queries.employments_of(session, idents=all_idents(idents), today=day, statuser=STATUSER)
     details = queries.details_of(session, ids=[row.id for row in rows])
-    by_ident: dict[str, list[Arbeidsforhold]] = {}
-    for row in rows:
-        by_ident.setdefault(row.arbeidstaker, []).append(row)
     result: Values = {}
-    for subject, numbers in idents.items():
-        found = [row for number in numbers for row in by_ident.get(number, ())]
-        if len(numbers) > 1:  # newest start first, as the registry orders one number's
+    for subject, found in gather(idents, _by_number(rows, lambda row: row.arbeidstaker)).items():
+        if len(idents[subject]) > 1:  # newest start first, as the registry orders one number's
             found.sort(key=lambda row: (row.startdato, row.id), reverse=True)
         result[subject] = {
             "arbeidsforhold": [
@@ -90,12 +98,6 @@ def months_up_to(day: date, count: int = MONTHS) -> tuple[str, str]:
     return f"{index // 12:04d}-{index % 12 + 1:02d}", kodeverk.month_of(day)
 
 
-def _instant(value: datetime) -> str:
-    """An instant as A-ordningen's API writes it (UTC, ``Z``)."""
-    utc = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-    return utc.isoformat().replace("+00:00", "Z")
-
-
 def _maaned(month: queries.MonthAtUnit) -> dict[str, Any]:
     """The current report of a month, as ``Inntektsmaaned`` in the registry's API."""
     (version,) = month.versjoner
@@ -104,7 +106,7 @@ def _maaned(month: queries.MonthAtUnit) -> dict[str, Any]:
         "opplysningspliktig": month.opplysningspliktig,
         "underenhet": month.virksomhet,
         "norskident": month.norskident,
-        "oppsummeringstidspunkt": _instant(version.mottatt),
+        "oppsummeringstidspunkt": instant_text(version.mottatt),
         "inntektListe": [
             {
                 "type": "Loennsinntekt",
@@ -132,13 +134,9 @@ def _load_inntekt(session: Session, subjects: list[str], at: datetime) -> Values
     fra, til = months_up_to(day_of(at))
     idents = person_idents(session, subjects)
     months = queries.income(session, idents=all_idents(idents), fra=fra, til=til)
-    by_ident: dict[str, list[queries.MonthAtUnit]] = {}
-    for month in months:
-        by_ident.setdefault(month.norskident, []).append(month)
     result: Values = {}
-    for subject, numbers in idents.items():
-        found = [month for number in numbers for month in by_ident.get(number, ())]
-        if len(numbers) > 1:
+    for subject, found in gather(idents, _by_number(months, lambda m: m.norskident)).items():
+        if len(idents[subject]) > 1:
             found.sort(key=_month_order)
         result[subject] = {
             "inntekt": {"maanedFom": fra, "maanedTom": til, "data": [_maaned(m) for m in found]}
@@ -319,7 +317,8 @@ _INNTEKTSMAANED: Final = {
 }
 
 PRODUCTS: Final[tuple[Product, ...]] = (
-    Product(
+    person_product(
+        owner=OWNER,
         name="arbeid.arbeidsforhold",
         version="1.0.0",
         title=texts("Arbeidsforhold", "Arbeidsforhold", "Employments"),
@@ -331,10 +330,6 @@ PRODUCTS: Final[tuple[Product, ...]] = (
             "The person's current and past employments in the Employer and Employee Register "
             "(Aa-registeret), with the employment details in force at the time.",
         ),
-        owner_orgnr=OWNER_ORGNR,
-        owner_name=OWNER_NAME,
-        subject="person",
-        sensitivity="personal",
         fields=(
             ProductField(
                 "arbeidsforhold",
@@ -353,14 +348,15 @@ PRODUCTS: Final[tuple[Product, ...]] = (
                 ),
             ),
         ),
-        load=in_batches(_load_arbeidsforhold),
+        load=_load_arbeidsforhold,
         changed_by=(
             events.ARBEIDSFORHOLD_OPPRETTET,
             events.ARBEIDSFORHOLD_ENDRET,
             events.ARBEIDSFORHOLD_AVSLUTTET,
         ),
     ),
-    Product(
+    person_product(
+        owner=OWNER,
         name="arbeid.inntekt.siste-36-mnd",
         version="1.0.0",
         title=texts(
@@ -377,10 +373,6 @@ PRODUCTS: Final[tuple[Product, ...]] = (
             "employer and workplace, for the 36 months up to and including the month of the "
             "time asked about.",
         ),
-        owner_orgnr=OWNER_ORGNR,
-        owner_name=OWNER_NAME,
-        subject="person",
-        sensitivity="personal",
         fields=(
             ProductField(
                 "inntekt",
@@ -410,7 +402,7 @@ PRODUCTS: Final[tuple[Product, ...]] = (
                 ),
             ),
         ),
-        load=in_batches(_load_inntekt),
+        load=_load_inntekt,
         changed_by=(events.INNTEKT_ENDRET,),
     ),
 )

@@ -25,17 +25,18 @@ from felles.registries.adresser import queries as adresser
 from felles.registries.eiendom import queries
 from felles.registries.eiendom.values import MATRIKKELENHETSTYPER
 from felles.sharing.product import Product, ProductField
-from felles.sharing.products.folkeregister import (
+from felles.sharing.products.common import (
     DATE,
+    Owner,
     Values,
     all_idents,
-    in_batches,
+    gather,
     person_idents,
+    person_product,
     texts,
 )
 
-OWNER_ORGNR: Final = "971040238"
-OWNER_NAME: Final = "Kartverket"
+OWNER: Final = Owner("971040238", "Kartverket")
 
 
 def _load(session: Session, subjects: list[str], at: datetime) -> Values:
@@ -48,33 +49,30 @@ def _load(session: Session, subjects: list[str], at: datetime) -> Values:
         session, ids=sorted({a for ids in address_ids.values() for a in ids})
     )
     result: Values = {}
-    for subject, numbers in idents.items():
+    for subject, owned in gather(idents, shares).items():
         eiendommer: list[tuple[Any, dict[str, Any]]] = []
-        for number in numbers:
-            for share in shares.get(number, ()):
-                unit = units[share.matrikkelenhet_id]
-                matrikkelnummer = queries.matrikkelnummer_of(unit)
-                adresser_ = [addresses[a] for a in address_ids.get(unit.id, ()) if a in addresses]
-                eiendom = {
-                    "matrikkelnummer": matrikkelnummer.as_json(),
-                    "matrikkelnummertekst": str(matrikkelnummer),
-                    "matrikkelenhetstype": unit.matrikkelenhetstype,
-                    "kommunenavn": adresser.kommunenavn(
-                        kommunenummer=matrikkelnummer.kommunenummer
-                    ),
-                    "andel": f"{share.andel.numerator}/{share.andel.denominator}",
-                    "fraOgMed": share.gyldig_fra.isoformat(),
-                    "adresser": [
-                        {
-                            "adresseIdentifikatorFraMatrikkelen": a.id,
-                            "adressetekst": f"{a.adressenavn} {a.husnummer}{a.husbokstav or ''}",
-                            "postnummer": a.postnummer,
-                            "poststed": a.poststed,
-                        }
-                        for a in adresser_
-                    ],
-                }
-                eiendommer.append((matrikkelnummer, eiendom))
+        for share in owned:
+            unit = units[share.matrikkelenhet_id]
+            matrikkelnummer = queries.matrikkelnummer_of(unit)
+            adresser_ = [addresses[a] for a in address_ids.get(unit.id, ()) if a in addresses]
+            eiendom = {
+                "matrikkelnummer": matrikkelnummer.as_json(),
+                "matrikkelnummertekst": str(matrikkelnummer),
+                "matrikkelenhetstype": unit.matrikkelenhetstype,
+                "kommunenavn": adresser.kommunenavn(kommunenummer=matrikkelnummer.kommunenummer),
+                "andel": f"{share.andel.numerator}/{share.andel.denominator}",
+                "fraOgMed": share.gyldig_fra.isoformat(),
+                "adresser": [
+                    {
+                        "adresseIdentifikatorFraMatrikkelen": a.id,
+                        "adressetekst": f"{a.adressenavn} {a.husnummer}{a.husbokstav or ''}",
+                        "postnummer": a.postnummer,
+                        "poststed": a.poststed,
+                    }
+                    for a in adresser_
+                ],
+            }
+            eiendommer.append((matrikkelnummer, eiendom))
         eiendommer.sort(key=lambda pair: pair[0])
         result[subject] = {"eiendommer": [eiendom for _, eiendom in eiendommer]}
     return result
@@ -127,7 +125,8 @@ _EIENDOM: Final = {
 }
 
 PRODUCTS: Final[tuple[Product, ...]] = (
-    Product(
+    person_product(
+        owner=OWNER,
         name="eiendom.eierskap",
         version="1.0.0",
         title=texts("Eiendom personen eier", "Eigedom personen eig", "Property the person owns"),
@@ -139,10 +138,6 @@ PRODUCTS: Final[tuple[Product, ...]] = (
             "The cadastral units the person owns a share of now, with cadastral number, share "
             "and address, from the Land Register (Grunnboken) and the Cadastre (Matrikkelen).",
         ),
-        owner_orgnr=OWNER_ORGNR,
-        owner_name=OWNER_NAME,
-        subject="person",
-        sensitivity="personal",
         fields=(
             ProductField(
                 "eiendommer",
@@ -163,7 +158,7 @@ PRODUCTS: Final[tuple[Product, ...]] = (
                 ),
             ),
         ),
-        load=in_batches(_load),
+        load=_load,
         changed_by=(),
     ),
 )

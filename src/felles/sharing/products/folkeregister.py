@@ -9,17 +9,12 @@ history, and ended family relations are left out.
 
 A protected address is loaded like any other (``include_protected_address``): the decision
 point withholds address fields, not the loader.
-
-This module also holds what the other person products share: resolving subjects to every
-identity number Folkeregisteret knows for the person (``person_idents``), since A-ordningen,
-Skatteetaten and Grunnboken keep data under the number that was current when it was
-registered, and running a loader in batches of at most ``BATCH`` subjects.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, date, datetime
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any, Final
 
 from sqlalchemy.orm import Session
@@ -45,66 +40,19 @@ from felles.registries.folkeregister.events import (
     PERSON_ER_UTFLYTTET,
     event_type,
 )
-from felles.sharing.product import Loader, Product, ProductField
+from felles.sharing.product import Product, ProductField
+from felles.sharing.products.common import (
+    DATE,
+    IDENT,
+    Owner,
+    Values,
+    day_of,
+    nullable,
+    person_product,
+    texts,
+)
 
-OWNER_ORGNR: Final = "974761076"
-OWNER_NAME: Final = "Skatteetaten"
-#: Subjects per batch: the registries' bulk reads take at most this many at once.
-BATCH: Final = queries.MAX_BULK
-
-Values = dict[str, dict[str, Any]]
-ChunkLoader = Callable[[Session, list[str], datetime], Values]
-
-
-# ------------------------------------------------------------------------------------------
-# Shared by the person products
-# ------------------------------------------------------------------------------------------
-
-
-def in_batches(load: ChunkLoader) -> Loader:
-    """A loader that runs ``load`` on the distinct subjects, at most ``BATCH`` at a time."""
-
-    def loader(
-        session: Session, subjects: Sequence[str], at: datetime
-    ) -> Mapping[str, Mapping[str, Any]]:
-        distinct = list(dict.fromkeys(subjects))
-        result: Values = {}
-        for start in range(0, len(distinct), BATCH):
-            result.update(load(session, distinct[start : start + BATCH], at))
-        return result
-
-    return loader
-
-
-def day_of(at: datetime) -> date:
-    """The day (UTC, as the clock counts days) of an instant; a naive instant is UTC."""
-    return at.astimezone(UTC).date() if at.tzinfo is not None else at.date()
-
-
-def person_idents(session: Session, subjects: Sequence[str]) -> dict[str, tuple[str, ...]]:
-    """Every identity number of each subject Folkeregisteret knows (current first), in the
-    order of ``subjects``; one query."""
-    found = queries.person_idents(session, idents=subjects)
-    return {subject: found[subject] for subject in subjects if subject in found}
-
-
-def all_idents(idents: Mapping[str, tuple[str, ...]]) -> set[str]:
-    """Every number of every person in a ``person_idents`` answer."""
-    return {number for numbers in idents.values() for number in numbers}
-
-
-def nullable(schema: Mapping[str, Any]) -> dict[str, Any]:
-    """``schema`` that also allows null (its ``type`` widened)."""
-    return {**schema, "type": [schema["type"], "null"]}
-
-
-def texts(nb: str, nn: str, en: str) -> dict[str, str]:
-    return {"nb": nb, "nn": nn, "en": en}
-
-
-IDENT: Final = {"type": "string", "pattern": r"^\d{11}$"}
-DATE: Final = {"type": "string", "format": "date"}
-INSTANT: Final = {"type": "string", "format": "date-time"}
+OWNER: Final = Owner("974761076", "Skatteetaten")
 
 
 # ------------------------------------------------------------------------------------------
@@ -514,8 +462,14 @@ def _load_familie(session: Session, subjects: list[str], at: datetime) -> Values
     return result
 
 
+def _changed_by(*hendelsetyper: str) -> tuple[str, ...]:
+    """The event types of Folkeregisteret's hendelsetyper."""
+    return tuple(event_type(hendelsetype) for hendelsetype in hendelsetyper)
+
+
 PRODUCTS: Final[tuple[Product, ...]] = (
-    Product(
+    person_product(
+        owner=OWNER,
         name="folkeregister.person.basis",
         version="1.0.0",
         title=texts(
@@ -534,33 +488,27 @@ PRODUCTS: Final[tuple[Product, ...]] = (
             "protection and addresses of a person, as the National Population Register holds "
             "them now.",
         ),
-        owner_orgnr=OWNER_ORGNR,
-        owner_name=OWNER_NAME,
-        subject="person",
-        sensitivity="personal",
         fields=_BASIS_FIELDS,
-        load=in_batches(_load_basis),
-        changed_by=tuple(
-            event_type(hendelsetype)
-            for hendelsetype in (
-                PERSON_ER_OPPRETTET,
-                PERSON_ER_DOED,
-                PERSON_ER_BOSATT,
-                PERSON_ER_UTFLYTTET,
-                PERSON_ER_OPPHOERT,
-                ENDRING_I_FOEDSEL,
-                ENDRING_I_DOEDSFALL,
-                ENDRING_I_NAVN,
-                ENDRING_I_BOSTEDSADRESSE,
-                ENDRING_I_INNFLYTTING,
-                ENDRING_I_UTFLYTTING,
-                ENDRING_I_STATSBORGERSKAP,
-                ENDRING_I_ADRESSEBESKYTTELSE,
-                ENDRING_I_STATUS,
-            )
+        load=_load_basis,
+        changed_by=_changed_by(
+            PERSON_ER_OPPRETTET,
+            PERSON_ER_DOED,
+            PERSON_ER_BOSATT,
+            PERSON_ER_UTFLYTTET,
+            PERSON_ER_OPPHOERT,
+            ENDRING_I_FOEDSEL,
+            ENDRING_I_DOEDSFALL,
+            ENDRING_I_NAVN,
+            ENDRING_I_BOSTEDSADRESSE,
+            ENDRING_I_INNFLYTTING,
+            ENDRING_I_UTFLYTTING,
+            ENDRING_I_STATSBORGERSKAP,
+            ENDRING_I_ADRESSEBESKYTTELSE,
+            ENDRING_I_STATUS,
         ),
     ),
-    Product(
+    person_product(
+        owner=OWNER,
         name="folkeregister.familie",
         version="1.0.0",
         title=texts("Familieforhold", "Familieforhold", "Family relations"),
@@ -572,22 +520,15 @@ PRODUCTS: Final[tuple[Product, ...]] = (
             "Marital status, family relations and parental responsibility of a person, as the "
             "National Population Register holds them now.",
         ),
-        owner_orgnr=OWNER_ORGNR,
-        owner_name=OWNER_NAME,
-        subject="person",
-        sensitivity="personal",
         fields=_FAMILIE_FIELDS,
-        load=in_batches(_load_familie),
-        changed_by=tuple(
-            event_type(hendelsetype)
-            for hendelsetype in (
-                PERSON_ER_OPPRETTET,
-                PERSON_ER_DOED,
-                ENDRING_I_DOEDSFALL,
-                ENDRING_I_SIVILSTAND,
-                ENDRING_I_FAMILIERELASJON,
-                ENDRING_I_FORELDREANSVAR,
-            )
+        load=_load_familie,
+        changed_by=_changed_by(
+            PERSON_ER_OPPRETTET,
+            PERSON_ER_DOED,
+            ENDRING_I_DOEDSFALL,
+            ENDRING_I_SIVILSTAND,
+            ENDRING_I_FAMILIERELASJON,
+            ENDRING_I_FORELDREANSVAR,
         ),
     ),
 )

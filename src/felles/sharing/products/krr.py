@@ -21,23 +21,24 @@ from sqlalchemy.orm import Session
 from felles.registries.krr import events, queries
 from felles.registries.krr.model import KontaktInfo
 from felles.sharing.product import Product, ProductField
-from felles.sharing.products.folkeregister import (
+from felles.sharing.products.common import (
     INSTANT,
+    Owner,
     Values,
-    in_batches,
+    all_idents,
+    instant_text,
     nullable,
     person_idents,
+    person_product,
     texts,
 )
 
-OWNER_ORGNR: Final = "991825827"
-OWNER_NAME: Final = "Digitaliseringsdirektoratet"
+OWNER: Final = Owner("991825827", "Digitaliseringsdirektoratet")
 
 
 def _instant(value: datetime | None) -> str | None:
-    """A stored time as KRR's API writes it (UTC, ``Z``)."""
-    utc = queries.as_utc(value)
-    return None if utc is None else utc.isoformat().replace("+00:00", "Z")
+    """A stored time as KRR's API writes it (UTC, ``Z``); None when KRR keeps none."""
+    return None if value is None else instant_text(value)
 
 
 def _values(row: KontaktInfo) -> dict[str, Any]:
@@ -85,7 +86,7 @@ def _load(session: Session, subjects: list[str], at: datetime) -> Values:
     rows = queries.get_registrations(session, personidentifikatorer=subjects)
     others = [subject for subject in subjects if not _active(rows.get(subject))]
     idents = person_idents(session, others) if others else {}
-    more = {number for numbers in idents.values() for number in numbers} - set(rows)
+    more = all_idents(idents) - set(rows)
     if more:
         rows |= queries.get_registrations(session, personidentifikatorer=sorted(more))
     result: Values = {}
@@ -230,7 +231,8 @@ _FIELDS: Final = (
 _FIELD_NAMES: Final = tuple(f.name for f in _FIELDS)
 
 PRODUCTS: Final[tuple[Product, ...]] = (
-    Product(
+    person_product(
+        owner=OWNER,
         name="krr.kontakt",
         version="1.0.0",
         title=texts(
@@ -246,12 +248,8 @@ PRODUCTS: Final[tuple[Product, ...]] = (
             "E-mail address, mobile number, opt-out of digital communication, preferred "
             "language and digital mailbox from the Common Contact Register (KRR).",
         ),
-        owner_orgnr=OWNER_ORGNR,
-        owner_name=OWNER_NAME,
-        subject="person",
-        sensitivity="personal",
         fields=_FIELDS,
-        load=in_batches(_load),
+        load=_load,
         changed_by=events.TYPES,
     ),
 )

@@ -2,7 +2,9 @@
 
 Values use the names of Skatteetaten's own APIs: the ``tekniskNavn`` of Summert
 skattegrunnlag's posts, Beregnet skatt's ``beregnetSkattFastland``, the posts of
-pensjonsgivende inntekt for folketrygden, and Restanser's amounts per kind of claim.
+pensjonsgivende inntekt for folketrygden, and Restanser's amounts per kind of claim. They are
+built by the registry's ``documents``, the same functions its API answers with, so a product
+and the API show the same amounts.
 
 The skatteoppgjør products read the current assessment of each income year made by the day of
 ``at`` (``skatteoppgjoersdato``); the summary and the computed tax are those of the latest such
@@ -15,31 +17,31 @@ the registry's API answers 404 for anyone else; a known person without an assess
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, Final
 
 from sqlalchemy.orm import Session
 
-from felles.registries.skatt import events, queries
+from felles.registries.skatt import documents, events, queries
 from felles.registries.skatt.model import Skatteoppgjoer
-from felles.registries.skatt.parameters import for_year
-from felles.sharing.product import Product, ProductField
-from felles.sharing.products.folkeregister import (
+from felles.sharing.product import Product, ProductField, Texts
+from felles.sharing.products.common import (
     DATE,
+    ChunkLoader,
+    Owner,
     Values,
     all_idents,
     day_of,
-    in_batches,
+    gather,
     nullable,
     person_idents,
+    person_product,
     texts,
 )
 
-OWNER_ORGNR: Final = "974761076"
-OWNER_NAME: Final = "Skatteetaten"
-#: Skatteetaten's kinds of claim, in the order of its Restanser API.
-KRAVTYPER: Final = ("skatt", "arbeidsgiveravgift", "merverdiavgift", "forskuddstrekk")
+OWNER: Final = Owner("974761076", "Skatteetaten")
 _ASSESSMENT_EVENTS: Final = (events.SKATTEOPPGJOER_FASTSATT, events.SKATTEOPPGJOER_ENDRET)
 
 
@@ -61,18 +63,13 @@ def _by_year(rows: Iterable[Skatteoppgjoer]) -> list[Skatteoppgjoer]:
     return [chosen[year] for year in sorted(chosen, reverse=True)]
 
 
-def _assessment_loader(
-    values: Callable[[list[Skatteoppgjoer]], dict[str, Any]],
-) -> Callable[[Session, list[str], datetime], Values]:
+def _assessment_loader(values: Callable[[list[Skatteoppgjoer]], dict[str, Any]]) -> ChunkLoader:
     """A chunk loader giving each known person ``values`` of their assessments by year."""
 
     def load(session: Session, subjects: list[str], at: datetime) -> Values:
         idents = person_idents(session, subjects)
         found = queries.assessments_by_ident(session, idents=all_idents(idents), made_by=day_of(at))
-        return {
-            subject: values(_by_year(row for number in numbers for row in found.get(number, ())))
-            for subject, numbers in idents.items()
-        }
+        return {subject: values(_by_year(rows)) for subject, rows in gather(idents, found).items()}
 
     return load
 
@@ -84,89 +81,36 @@ def _year(row: Skatteoppgjoer) -> dict[str, Any]:
     }
 
 
-def _minstefradrag(row: Skatteoppgjoer) -> int:
-    """What alminnelig inntekt lacks of the income less interest (as the registry's API)."""
-    return row.loennsinntekt + row.kapitalinntekt - row.renteutgifter - row.alminnelig_inntekt
-
-
 def _sammendrag(years: list[Skatteoppgjoer]) -> dict[str, Any]:
+    """The latest year's posts of Summert skattegrunnlag, grouped as the product's fields."""
     if not years:
-        return dict.fromkeys(("inntekt", "fradrag", "formue", "gjeld"))
+        return dict.fromkeys(_SAMMENDRAG_POSTS)
     row = years[0]
+    posts = documents.skattegrunnlag(assessment=row)
     return {
-        "inntekt": _year(row)
-        | {
-            "samletLoennsinntektMedTrygdeavgiftspliktOgMedTrekkplikt": row.loennsinntekt,
-            "samledeOpptjenteRenterIInnenlandskeBanker": row.kapitalinntekt,
-            "alminneligInntektFoerSaerfradrag": row.alminnelig_inntekt,
-        },
-        "fradrag": _year(row)
-        | {
-            "minstefradragIInntekt": _minstefradrag(row),
-            "samledePaaloepteRenterPaaGjeldIInnenlandskeBanker": row.renteutgifter,
-        },
-        "formue": _year(row) | {"bruttoformue": row.bruttoformue, "nettoformue": row.nettoformue},
-        "gjeld": _year(row) | {"samletGjeld": row.gjeld},
+        field: _year(row) | {teknisk_navn: posts[teknisk_navn] for teknisk_navn in amounts}
+        for field, amounts in _SAMMENDRAG_POSTS.items()
     }
-
-
-def _grunnlag_og_beloep(grunnlag: int, beloep: int) -> dict[str, int]:
-    return {"grunnlag": grunnlag, "beloep": beloep}
 
 
 def _beregnet_skatt(years: list[Skatteoppgjoer]) -> dict[str, Any]:
     if not years:
         return {"beregnetSkatt": None}
     row = years[0]
-    personfradrag = for_year(row.inntektsaar).personfradrag
-    trygdeavgift = _grunnlag_og_beloep(row.pensjonsgivende_inntekt, row.trygdeavgift)
-    return {
-        "beregnetSkatt": _year(row)
-        | {
-            "beregnetSkattFastland": {
-                "skatteklasse": "1",
-                "beregnetSkatt": row.utlignet_skatt,
-                "skattOgAvgift": {
-                    "inntektsskattAvAlminneligInntekt": _grunnlag_og_beloep(
-                        max(row.alminnelig_inntekt - personfradrag, 0),
-                        row.skatt_alminnelig_inntekt,
-                    ),
-                    "trinnskatt": _grunnlag_og_beloep(row.pensjonsgivende_inntekt, row.trinnskatt),
-                    "trygdeavgiftAvLoennsinntekt": trygdeavgift,
-                    "sumTrygdeavgift": dict(trygdeavgift),
-                    "formuesskatt": _grunnlag_og_beloep(max(row.nettoformue, 0), row.formuesskatt),
-                },
-                "oevrigeResultaterAvBeregning": {
-                    "alminneligInntektFoerSaerfradrag": row.alminnelig_inntekt,
-                    "pensjonsgivendeInntekt": row.pensjonsgivende_inntekt,
-                },
-                "informasjonTilSkattelister": {
-                    "nettoinntekt": row.alminnelig_inntekt,
-                    "nettoformue": row.nettoformue,
-                    "beregnetSkatt": row.utlignet_skatt,
-                },
-            }
-        }
-    }
+    fastland = documents.beregnet_skatt_fastland(assessment=row)
+    return {"beregnetSkatt": _year(row) | {"beregnetSkattFastland": fastland}}
 
 
 def _pensjonsgivende_inntekt(years: list[Skatteoppgjoer]) -> dict[str, Any]:
+    """Each year's answer of the API for folketrygden, without the person's number."""
+    answers = [documents.pensjonsgivende_inntekt(assessment=row) for row in years]
     return {
         "pensjonsgivendeInntekt": [
             {
-                "inntektsaar": row.inntektsaar,
-                "pensjonsgivendeInntekt": [
-                    {
-                        "skatteordning": "FASTLAND",
-                        "datoForFastsetting": row.skatteoppgjoersdato.isoformat(),
-                        "pensjonsgivendeInntektAvLoennsinntekt": row.pensjonsgivende_inntekt,
-                        "pensjonsgivendeInntektAvLoennsinntektBarePensjonsdel": None,
-                        "pensjonsgivendeInntektAvNaeringsinntekt": None,
-                        "pensjonsgivendeInntektAvNaeringsinntektFraFiskeFangstEllerFamiliebarnehage": None,  # noqa: E501
-                    }
-                ],
+                "inntektsaar": answer["inntektsaar"],
+                "pensjonsgivendeInntekt": answer["pensjonsgivendeInntekt"],
             }
-            for row in years
+            for answer in answers
         ]
     }
 
@@ -176,15 +120,11 @@ def _load_restanser(session: Session, subjects: list[str], at: datetime) -> Valu
     found = queries.arrears_by_debtor(session, skyldnere=all_idents(idents), today=day_of(at))
     result: Values = {}
     for subject, numbers in idents.items():
-        owed = dict.fromkeys(KRAVTYPER, 0)
+        owed: Counter[str] = Counter()
         for number in numbers:
-            for kravtype, beloep in found[number].forfalt_og_ubetalt.items():
-                owed[kravtype] = owed.get(kravtype, 0) + beloep
+            owed.update(found[number].forfalt_og_ubetalt)
         result[subject] = {
-            "restanser": {
-                kravtype: {"forfaltOgUbetalt": beloep, "renterOgGebyrer": 0}
-                for kravtype, beloep in owed.items()
-            }
+            "restanser": documents.restanser_per_kravtype(forfalt_og_ubetalt=owed),
         }
     return result
 
@@ -223,17 +163,25 @@ def _object(properties: dict[str, Any]) -> dict[str, Any]:
 
 
 _GRUNNLAG_OG_BELOEP: Final = _object({"grunnlag": _AMOUNT, "beloep": _AMOUNT})
+#: The posts of Summert skattegrunnlag each field of the summary gives, with their schemas.
+_SAMMENDRAG_POSTS: Final[dict[str, dict[str, Any]]] = {
+    "inntekt": {
+        "samletLoennsinntektMedTrygdeavgiftspliktOgMedTrekkplikt": _AMOUNT,
+        "samledeOpptjenteRenterIInnenlandskeBanker": _AMOUNT,
+        "alminneligInntektFoerSaerfradrag": _SIGNED,
+    },
+    "fradrag": {
+        "minstefradragIInntekt": _AMOUNT,
+        "samledePaaloepteRenterPaaGjeldIInnenlandskeBanker": _AMOUNT,
+    },
+    "formue": {"bruttoformue": _AMOUNT, "nettoformue": _SIGNED},
+    "gjeld": {"samletGjeld": _AMOUNT},
+}
 
 _SAMMENDRAG_FIELDS: Final = (
     ProductField(
         "inntekt",
-        _yearly(
-            {
-                "samletLoennsinntektMedTrygdeavgiftspliktOgMedTrekkplikt": _AMOUNT,
-                "samledeOpptjenteRenterIInnenlandskeBanker": _AMOUNT,
-                "alminneligInntektFoerSaerfradrag": _SIGNED,
-            }
-        ),
+        _yearly(_SAMMENDRAG_POSTS["inntekt"]),
         texts(
             "Inntekt i siste skatteoppgjør: lønn, renteinntekter og alminnelig inntekt før "
             "særfradrag (kan være negativ), i hele kroner, med inntektsåret; null når personen "
@@ -248,12 +196,7 @@ _SAMMENDRAG_FIELDS: Final = (
     ),
     ProductField(
         "fradrag",
-        _yearly(
-            {
-                "minstefradragIInntekt": _AMOUNT,
-                "samledePaaloepteRenterPaaGjeldIInnenlandskeBanker": _AMOUNT,
-            }
-        ),
+        _yearly(_SAMMENDRAG_POSTS["fradrag"]),
         texts(
             "Fradrag i siste skatteoppgjør: minstefradrag og renteutgifter, i hele kroner, med "
             "inntektsåret; null når personen ikke har noe skatteoppgjør.",
@@ -265,7 +208,7 @@ _SAMMENDRAG_FIELDS: Final = (
     ),
     ProductField(
         "formue",
-        _yearly({"bruttoformue": _AMOUNT, "nettoformue": _SIGNED}),
+        _yearly(_SAMMENDRAG_POSTS["formue"]),
         texts(
             "Formue i siste skatteoppgjør: bruttoformue og nettoformue (kan være negativ), i "
             "hele kroner, med inntektsåret; null når personen ikke har noe skatteoppgjør.",
@@ -278,7 +221,7 @@ _SAMMENDRAG_FIELDS: Final = (
     ),
     ProductField(
         "gjeld",
-        _yearly({"samletGjeld": _AMOUNT}),
+        _yearly(_SAMMENDRAG_POSTS["gjeld"]),
         texts(
             "Samlet gjeld i siste skatteoppgjør, i hele kroner, med inntektsåret; null når "
             "personen ikke har noe skatteoppgjør.",
@@ -345,10 +288,34 @@ _PENSJONSGIVENDE_INNTEKT: Final = {
 }
 
 _RESTANSEBELOEP: Final = _object({"forfaltOgUbetalt": _AMOUNT, "renterOgGebyrer": _AMOUNT})
-_RESTANSER: Final = _object(dict.fromkeys(KRAVTYPER, _RESTANSEBELOEP))
+_RESTANSER: Final = _object(dict.fromkeys(documents.KRAVTYPER, _RESTANSEBELOEP))
+
+
+def _assessment_product(
+    *,
+    name: str,
+    version: str,
+    title: Texts,
+    description: Texts,
+    fields: tuple[ProductField, ...],
+    values: Callable[[list[Skatteoppgjoer]], dict[str, Any]],
+) -> Product:
+    """A product of ``values`` of each person's assessments by year, changed by every new
+    assessment."""
+    return person_product(
+        owner=OWNER,
+        name=name,
+        version=version,
+        title=title,
+        description=description,
+        fields=fields,
+        load=_assessment_loader(values),
+        changed_by=_ASSESSMENT_EVENTS,
+    )
+
 
 PRODUCTS: Final[tuple[Product, ...]] = (
-    Product(
+    _assessment_product(
         name="skatt.skatteoppgjoer.sammendrag",
         version="1.0.0",
         title=texts(
@@ -364,15 +331,10 @@ PRODUCTS: Final[tuple[Product, ...]] = (
             "Income, deductions, wealth and debt from the person's latest tax assessment at "
             "the time, with the income year, named as in Summert skattegrunnlag.",
         ),
-        owner_orgnr=OWNER_ORGNR,
-        owner_name=OWNER_NAME,
-        subject="person",
-        sensitivity="personal",
         fields=_SAMMENDRAG_FIELDS,
-        load=in_batches(_assessment_loader(_sammendrag)),
-        changed_by=_ASSESSMENT_EVENTS,
+        values=_sammendrag,
     ),
-    Product(
+    _assessment_product(
         name="skatt.beregnetskatt",
         version="1.0.0",
         title=texts("Beregnet skatt", "Berekna skatt", "Computed tax"),
@@ -384,10 +346,6 @@ PRODUCTS: Final[tuple[Product, ...]] = (
             "The tax computed in the person's latest tax assessment at the time, with its "
             "bases, as Skatteetaten's Beregnet skatt API shows it.",
         ),
-        owner_orgnr=OWNER_ORGNR,
-        owner_name=OWNER_NAME,
-        subject="person",
-        sensitivity="personal",
         fields=(
             ProductField(
                 "beregnetSkatt",
@@ -405,10 +363,9 @@ PRODUCTS: Final[tuple[Product, ...]] = (
                 ),
             ),
         ),
-        load=in_batches(_assessment_loader(_beregnet_skatt)),
-        changed_by=_ASSESSMENT_EVENTS,
+        values=_beregnet_skatt,
     ),
-    Product(
+    _assessment_product(
         name="skatt.pensjonsgivendeinntekt",
         version="1.0.0",
         title=texts("Pensjonsgivende inntekt", "Pensjonsgivande inntekt", "Pensionable income"),
@@ -420,10 +377,6 @@ PRODUCTS: Final[tuple[Product, ...]] = (
             "Pensionable income for the National Insurance scheme for each income year the "
             "person has been assessed for by the time, newest first.",
         ),
-        owner_orgnr=OWNER_ORGNR,
-        owner_name=OWNER_NAME,
-        subject="person",
-        sensitivity="personal",
         fields=(
             ProductField(
                 "pensjonsgivendeInntekt",
@@ -440,10 +393,10 @@ PRODUCTS: Final[tuple[Product, ...]] = (
                 ),
             ),
         ),
-        load=in_batches(_assessment_loader(_pensjonsgivende_inntekt)),
-        changed_by=_ASSESSMENT_EVENTS,
+        values=_pensjonsgivende_inntekt,
     ),
-    Product(
+    person_product(
+        owner=OWNER,
         name="skatt.restanser",
         version="1.0.0",
         title=texts("Restanser", "Restansar", "Arrears"),
@@ -452,10 +405,6 @@ PRODUCTS: Final[tuple[Product, ...]] = (
             "Krav frå Skatteetaten som er forfalne og ikkje betalte på tidspunktet, per kravtype.",
             "Skatteetaten's claims that are due and unpaid at the time, per kind of claim.",
         ),
-        owner_orgnr=OWNER_ORGNR,
-        owner_name=OWNER_NAME,
-        subject="person",
-        sensitivity="personal",
         fields=(
             ProductField(
                 "restanser",
@@ -473,7 +422,7 @@ PRODUCTS: Final[tuple[Product, ...]] = (
                 ),
             ),
         ),
-        load=in_batches(_load_restanser),
+        load=_load_restanser,
         changed_by=(events.RESTANSE_REGISTRERT, events.RESTANSE_BETALT),
     ),
 )
