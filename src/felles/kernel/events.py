@@ -34,6 +34,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    or_,
     select,
     text,
 )
@@ -177,6 +178,31 @@ def read_events(
         query = query.where(OutboxRow.source == source)
     if subject is not None:
         query = query.where(OutboxRow.subject == subject)
+    rows = session.scalars(query.order_by(OutboxRow.seq).limit(limit))
+    return [_from_row(r) for r in rows]
+
+
+def read_events_of_types(
+    session: Session,
+    *,
+    type_prefixes: Sequence[str],
+    after_seq: int = 0,
+    up_to_seq: int | None = None,
+    limit: int = 1000,
+) -> list[StoredEvent]:
+    """Events with ``after_seq < seq <= up_to_seq`` whose ``type`` starts with one of
+    ``type_prefixes``, in order, at most ``limit`` (none when no prefix is given).
+
+    With ``up_to_seq`` from ``last_seq`` read first, a reader never skips an event: every
+    number up to it has committed or never will (decision 0004).
+    """
+    if not type_prefixes:
+        return []
+    query = select(OutboxRow).where(OutboxRow.seq > after_seq)
+    if up_to_seq is not None:
+        query = query.where(OutboxRow.seq <= up_to_seq)
+    matches = [OutboxRow.type.startswith(prefix, autoescape=True) for prefix in type_prefixes]
+    query = query.where(or_(*matches))
     rows = session.scalars(query.order_by(OutboxRow.seq).limit(limit))
     return [_from_row(r) for r in rows]
 
