@@ -16,7 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
-from felles.kernel import migrate
+from felles.kernel import caches, migrate
 from felles.kernel.clock import SimulatedClock, use_clock
 from felles.kernel.db import Database, use_database
 from felles.kernel.settings import get_settings
@@ -88,6 +88,7 @@ def database(request: pytest.FixtureRequest) -> Iterator[Database]:
     """An empty, migrated database: SQLite, then PostgreSQL (each test runs on both)."""
     database: Database = request.getfixturevalue(f"{request.param}_database")
     _empty(database)
+    caches.clear_all()
     previous = use_database(database)
     yield database
     use_database(previous)

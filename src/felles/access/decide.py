@@ -14,9 +14,11 @@ in Enhetsregisteret, and vergemål (Folkeregisteret holds no guardianship data y
 
 from __future__ import annotations
 
+import time
 from collections.abc import Collection, Sequence
 from dataclasses import replace
 from datetime import date, datetime
+from typing import Final
 
 from sqlalchemy.orm import Session
 
@@ -33,13 +35,14 @@ from felles.access.decision import (
     evaluate,
 )
 from felles.access.legal_bases import Hjemmel, get_hjemler
+from felles.kernel import caches
 from felles.kernel.clock import get_clock
 from felles.registries.enhetsregisteret.queries import roles_held_by_person, unit_status
 from felles.registries.folkeregister.model import Person
 from felles.registries.folkeregister.queries import (
     current_relation_exists,
     get_person,
-    get_persons,
+    person_keys,
     spouse_of,
 )
 
@@ -92,22 +95,23 @@ def guardianship_areas(
     return frozenset()
 
 
-def subject_relations(session: Session, *, subject: Person, main: str) -> frozenset[str]:
-    """The subject's relations to the case's main person: barn, forelder, ektefelle."""
+def subject_relations(session: Session, *, subject_id: int, main: str) -> frozenset[str]:
+    """The subject's (a person's row id) relations to the case's main person: barn,
+    forelder, ektefelle."""
     main_row = get_person(session, ident=main)
     if main_row is None:
         return frozenset()
     relations: set[str] = set()
     if current_relation_exists(
-        session, person_id=main_row.id, relatert_person_id=subject.id, roles=("barn",)
+        session, person_id=main_row.id, relatert_person_id=subject_id, roles=("barn",)
     ):
         relations.add("barn")
     if current_relation_exists(
-        session, person_id=main_row.id, relatert_person_id=subject.id, roles=PARENT_ROLES
+        session, person_id=main_row.id, relatert_person_id=subject_id, roles=PARENT_ROLES
     ):
         relations.add("forelder")
     spouse = spouse_of(session, person=main_row)
-    if spouse is not None and spouse.id == subject.id:
+    if spouse is not None and spouse.id == subject_id:
         relations.add("ektefelle")
     return frozenset(relations)
 
@@ -161,7 +165,7 @@ def load_facts(
             for row in queries.consents_from_to(session, subject=subject_ident, consumer=acting_org)
         )
     relations = (
-        subject_relations(session, subject=person, main=relatert_til)
+        subject_relations(session, subject_id=person.id, main=relatert_til)
         if relatert_til is not None
         else frozenset()
     )
@@ -221,6 +225,27 @@ def decide(
     return evaluate(request, facts, hjemler if hjemler is not None else get_hjemler())
 
 
+#: Organisasjonsform of consumers, kept per process for ``ORGFORM_CACHE_SECONDS``: every
+#: request of an organisation's system needs it, and it changes rarely.
+ORGFORM_CACHE_SECONDS: Final = 60.0
+#: Reasons a field is withheld that a consent could lift (a consent covers what no legal
+#: basis did); any other reason stands whatever the consents say.
+CONSENT_MAY_COVER: Final = frozenset({"not-covered", "missing-scope", "assurance-too-low"})
+_orgforms: dict[tuple[str, str], tuple[str | None, float]] = caches.registered({})
+
+
+def consumer_orgform(session: Session, *, orgnr: str) -> str | None:
+    """The consumer's organisasjonsform (None if unknown or deleted), cached for a minute."""
+    key = (str(session.get_bind().url), orgnr)
+    hit = _orgforms.get(key)
+    if hit is not None and time.monotonic() - hit[1] < ORGFORM_CACHE_SECONDS:
+        return hit[0]
+    status = unit_status(session, orgnr=orgnr)
+    form = status.organisasjonsform if status is not None and not status.slettet else None
+    _orgforms[key] = (form, time.monotonic())
+    return form
+
+
 def decide_many(
     session: Session,
     principal: Principal,
@@ -238,14 +263,17 @@ def decide_many(
     identifikasjonsnummer and the same decision ``decide`` gives, with the facts loaded in a
     few statements for the whole batch (the data distributor's path).
 
-    A machine principal's consents are read for every subject in one query; a person
-    principal's representation is the same for every subject, so it is loaded once.
+    People are read as plain keys (id, number, address protection), the consumer's
+    organisasjonsform from a short cache, and consents only for the subjects whose legal
+    bases leave something asked uncovered (a field covered by law is attributed to the law,
+    so consents could not change those decisions). A person principal's representation is
+    the same for every subject, so it is loaded once.
     """
     when = at or get_clock().now()
     fields = expand(data)
     rules = hjemler if hjemler is not None else get_hjemler()
     wanted = list(dict.fromkeys(subjects))
-    people = get_persons(session, idents=wanted)
+    keys = person_keys(session, idents=wanted)
     shared = Facts()
     acting_org: str | None = None
     if isinstance(principal, MachinePrincipal):
@@ -253,52 +281,65 @@ def decide_many(
     elif on_behalf_of is not None and on_behalf_of != principal.pid:
         # The representation does not depend on the subject: load it once.
         _, shared = load_facts(
-            session,
-            principal=principal,
-            on_behalf_of=on_behalf_of,
-            subject=principal.pid,
-            at=when,
+            session, principal=principal, on_behalf_of=on_behalf_of, subject=principal.pid, at=when
         )
         if len(on_behalf_of) == 9:
             acting_org = on_behalf_of
-    orgform: str | None = None
-    consents: dict[str, list[ConsentFact]] = {}
     if acting_org is not None:
-        status = unit_status(session, orgnr=acting_org)
-        orgform = status.organisasjonsform if status is not None and not status.slettet else None
-        current = [person.ident for person in people.values() if person is not None]
-        for row in queries.consents_to(session, subjects=current, consumer=acting_org):
-            consents.setdefault(row.fra_ident, []).append(queries.consent_fact(row))
-    decisions: dict[str, tuple[str, Decision]] = {}
-    for subject in wanted:
-        person = people.get(subject)
-        if person is None:
-            facts = Facts(subject_known=False)
-            subject_ident = subject
-        else:
-            subject_ident = person.ident
-            facts = replace(
-                shared,
-                subject_known=True,
-                adressebeskyttelse=person.adressebeskyttelse,
-                consumer_orgform=orgform if acting_org is not None else shared.consumer_orgform,
-                consents=tuple(consents.get(subject_ident, ())),
-                relations=(
-                    subject_relations(session, subject=person, main=relatert_til)
-                    if relatert_til is not None
-                    else frozenset()
-                ),
-            )
+        shared = replace(shared, consumer_orgform=consumer_orgform(session, orgnr=acting_org))
+
+    def request_for(subject: str, ident: str) -> Request:
         if isinstance(principal, PersonPrincipal) and subject == principal.pid:
-            subject_ident = principal.pid
-        request = Request(
+            ident = principal.pid
+        return Request(
             principal=principal,
             on_behalf_of=on_behalf_of,
             action=action,
-            subject=subject_ident,
+            subject=ident,
             data=fields,
             purpose=purpose,
             at=when,
         )
-        decisions[subject] = (subject_ident, evaluate(request, facts, rules))
+
+    decisions: dict[str, tuple[str, Decision]] = {}
+    facts_of: dict[str, Facts] = {}
+    for subject in wanted:
+        key = keys.get(subject)
+        if key is None:
+            decisions[subject] = (
+                subject,
+                evaluate(request_for(subject, subject), Facts(subject_known=False), rules),
+            )
+            continue
+        facts = replace(
+            shared,
+            subject_known=True,
+            adressebeskyttelse=key.adressebeskyttelse,
+            relations=(
+                subject_relations(session, subject_id=key.id, main=relatert_til)
+                if relatert_til is not None
+                else frozenset()
+            ),
+        )
+        facts_of[subject] = facts
+        decisions[subject] = (key.ident, evaluate(request_for(subject, key.ident), facts, rules))
+    if acting_org is None:
+        return decisions
+    uncovered = [
+        subject
+        for subject in facts_of
+        if set(decisions[subject][1].withheld.values()) & CONSENT_MAY_COVER
+    ]
+    if not uncovered:
+        return decisions
+    consents: dict[str, list[ConsentFact]] = {}
+    current = [keys[subject].ident for subject in uncovered]
+    for row in queries.consents_to(session, subjects=current, consumer=acting_org):
+        consents.setdefault(row.fra_ident, []).append(queries.consent_fact(row))
+    for subject in uncovered:
+        ident = keys[subject].ident
+        if ident not in consents:
+            continue
+        facts = replace(facts_of[subject], consents=tuple(consents[ident]))
+        decisions[subject] = (ident, evaluate(request_for(subject, ident), facts, rules))
     return decisions

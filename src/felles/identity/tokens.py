@@ -25,6 +25,7 @@ with ``felles.kernel.web.access(scope)``, which accepts the operator's token or 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Final, Literal
@@ -39,6 +40,7 @@ from sqlalchemy.orm import Session
 from felles.identity import urls
 from felles.identity.operations import keys
 from felles.identity.times import epoch
+from felles.kernel import caches
 from felles.kernel.clock import get_clock
 from felles.kernel.db import Database
 from felles.kernel.errors import Forbidden, Unauthorized
@@ -85,11 +87,37 @@ def _key_resolver(session: Session) -> Callable[[GuestProtocol], RSAKey]:
     return resolve
 
 
+#: Tokens found valid, for ``VALIDATED_CACHE_SECONDS`` at most (every request of a system
+#: shows the same token until it expires): (token, audience) → (principal, exp, when read).
+VALIDATED_CACHE_SECONDS: Final = 30.0
+VALIDATED_CACHE_SIZE: Final = 50_000
+_validated: dict[tuple[str, str], tuple[Principal, int, float]] = caches.registered({})
+
+
 def validate_access_token(
     session: Session, token: str, *, audience: str | None = None
 ) -> Principal:
-    """The principal of a valid access token; InvalidToken (401) otherwise."""
+    """The principal of a valid access token; InvalidToken (401) otherwise.
+
+    A token found valid is remembered for a short while; it still expires at its ``exp`` by
+    the felles clock, and a key rotation or retirement reaches it within the cache time.
+    """
     expected_aud = audience or get_settings().identity_default_audience
+    hit = _validated.get((token, expected_aud))
+    if (
+        hit is not None
+        and time.monotonic() - hit[2] < VALIDATED_CACHE_SECONDS
+        and hit[1] + LEEWAY > epoch(get_clock().now())
+    ):
+        return hit[0]
+    principal = _validate(session, token, expected_aud)
+    if len(_validated) >= VALIDATED_CACHE_SIZE:
+        _validated.clear()
+    _validated[(token, expected_aud)] = (principal, int(principal.claims["exp"]), time.monotonic())
+    return principal
+
+
+def _validate(session: Session, token: str, expected_aud: str) -> Principal:
     try:
         decoded = jwt.decode(token, _key_resolver(session), algorithms=[keys.ALG])
     except (JoseError, ValueError, TypeError):

@@ -30,10 +30,19 @@ from felles.kernel.ids import InvalidIdentifier, parse_organisasjonsnummer, pars
 from felles.kernel.settings import get_settings
 from felles.kernel.setwise import insert_many
 
-__all__ = ["Appended", "LogEntry", "append", "make_checkpoint", "validate"]
+__all__ = [
+    "Appended",
+    "LogEntry",
+    "append",
+    "append_rows",
+    "make_checkpoint",
+    "prepare",
+    "validate",
+]
 
 HEAD_ID: Final = 1
 _ENTRIES: Final = cast(Table, LogEntryRow.__table__)
+_HEAD: Final = cast(Table, ChainHead.__table__)
 MAX_FIELDS: Final = 200
 # A name of a dataset or a field: letters, digits and . _ - / (e.g. "folkeregisteret/person",
 # "bostedsadresse.kommunenummer"). Spaces, "=" and ":" are refused so a value cannot be
@@ -127,13 +136,18 @@ def _row(entry: LogEntry, now: datetime) -> dict[str, Any]:
     }
 
 
-def validate(entries: Sequence[LogEntry]) -> None:
-    """Raise ``InvalidInput`` if any entry could not be appended (nothing is written)."""
+def prepare(entries: Sequence[LogEntry]) -> list[dict[str, Any]]:
+    """The rows of ``entries`` (without sequence numbers and hashes), checked: InvalidInput if
+    any entry could not be appended (nothing is written)."""
     if not entries:
         raise InvalidInput("Nothing to log")
     now = get_clock().now()
-    for entry in entries:
-        _row(entry, now)
+    return [_row(entry, now) for entry in entries]
+
+
+def validate(entries: Sequence[LogEntry]) -> None:
+    """Raise ``InvalidInput`` if any entry could not be appended (nothing is written)."""
+    prepare(entries)
 
 
 def _advance_head(session: Session, count: int) -> tuple[int, str]:
@@ -143,10 +157,10 @@ def _advance_head(session: Session, count: int) -> tuple[int, str]:
     reads in one statement; the lock is held until the caller's transaction ends.
     """
     advance = (
-        update(ChainHead)
-        .where(ChainHead.id == HEAD_ID)
-        .values(sekvensnummer=ChainHead.sekvensnummer + count)
-        .returning(ChainHead.sekvensnummer, ChainHead.hash)
+        update(_HEAD)
+        .where(_HEAD.c.id == HEAD_ID)
+        .values(sekvensnummer=_HEAD.c.sekvensnummer + count)
+        .returning(_HEAD.c.sekvensnummer, _HEAD.c.hash)
     )
     row = session.execute(advance).first()
     if row is None:  # the first append ever: make the head (once, whoever comes first)
@@ -168,10 +182,13 @@ def append(target: Session | UnitOfWork, entries: Sequence[LogEntry]) -> Appende
     ``FELLES_ACCESS_LOG_CHECKPOINT_EVERY`` the batch reaches.
     """
     session = target.session if isinstance(target, UnitOfWork) else target
-    if not entries:
-        raise InvalidInput("Nothing to log")
+    return append_rows(session, prepare(entries))
+
+
+def append_rows(session: Session, rows: list[dict[str, Any]]) -> Appended:
+    """``append`` for rows already made by ``prepare`` (the group writer prepares them in
+    the requests' threads, so the thread holding the chain head does as little as it can)."""
     now = get_clock().now()
-    rows = [_row(entry, now) for entry in entries]
     last, previous = _advance_head(session, len(rows))
     first = last - len(rows) + 1
     hashes: dict[int, str] = {}
@@ -180,7 +197,7 @@ def append(target: Session | UnitOfWork, entries: Sequence[LogEntry]) -> Appende
         previous = chain.entry_hash(previous, row)
         row["hash"] = hashes[number] = previous
     insert_many(session, _ENTRIES, rows)
-    session.execute(update(ChainHead).where(ChainHead.id == HEAD_ID).values(hash=previous))
+    session.execute(update(_HEAD).where(_HEAD.c.id == HEAD_ID).values(hash=previous))
     every = get_settings().access_log_checkpoint_every
     made: tuple[int, ...] = ()
     if every > 0:

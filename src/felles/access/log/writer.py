@@ -14,9 +14,9 @@ import threading
 from collections.abc import Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
-from felles.access.log.operations import Appended, LogEntry, append, validate
+from felles.access.log.operations import Appended, LogEntry, append_rows, prepare
 from felles.kernel.db import Database
 
 MAX_BATCH: Final = 2000
@@ -24,7 +24,7 @@ MAX_BATCH: Final = 2000
 
 @dataclass(slots=True)
 class _Pending:
-    entries: Sequence[LogEntry]
+    rows: list[dict[str, Any]]
     done: Future[Appended]
 
 
@@ -45,8 +45,7 @@ class GroupWriter:
         Invalid entries raise ``InvalidInput`` here, before they can spoil a shared batch;
         a failure of the shared transaction is raised to every request in it.
         """
-        validate(entries)
-        pending = _Pending(entries, Future())
+        pending = _Pending(prepare(entries), Future())
         self._start()
         self._queue.put(pending)
         return pending.done.result(timeout=timeout)
@@ -64,7 +63,7 @@ class GroupWriter:
                     self._started = True
 
     def _take(self, first: _Pending) -> list[_Pending]:
-        batch, size = [first], len(first.entries)
+        batch, size = [first], len(first.rows)
         while size < self._max_batch:
             try:
                 item = self._queue.get_nowait()
@@ -74,7 +73,7 @@ class GroupWriter:
                 self._queue.put(None)  # stop after this batch
                 break
             batch.append(item)
-            size += len(item.entries)
+            size += len(item.rows)
         return batch
 
     def _run(self) -> None:
@@ -84,16 +83,15 @@ class GroupWriter:
                 return
             batch = self._take(first)
             try:
-                with self._database.unit_of_work() as uow:
-                    appended = append(uow, [e for p in batch for e in p.entries])
-                    uow.commit()
+                with self._database.session_factory() as session, session.begin():
+                    appended = append_rows(session, [row for p in batch for row in p.rows])
             except BaseException as error:  # every waiting request must hear of it
                 for pending in batch:
                     pending.done.set_exception(error)
                 continue
             number = appended.first
             for pending in batch:
-                last = number + len(pending.entries) - 1
+                last = number + len(pending.rows) - 1
                 pending.done.set_result(Appended(first=number, last=last, hash=appended.hash))
                 number = last + 1
 

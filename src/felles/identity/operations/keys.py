@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from felles.identity import crypto, events
 from felles.identity.model import SigningKey
+from felles.kernel import caches
 from felles.kernel.clock import get_clock
 from felles.kernel.db import Database, UnitOfWork
 from felles.kernel.settings import get_settings
@@ -117,7 +118,7 @@ def published_keys(session: Session) -> list[SigningKey]:
 
 
 #: Public keys by (database, kid): their key, when they stop validating, when read (monotonic).
-_verifying: dict[tuple[str, str], tuple[RSAKey, datetime | None, float]] = {}
+_verifying: dict[tuple[str, str], tuple[RSAKey, datetime | None, float]] = caches.registered({})
 VERIFY_CACHE_SECONDS: Final = 30.0
 
 
