@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from felles import __version__
 from felles.access.api import router as access_router
 from felles.access.log.api import router as access_log_router
+from felles.access.log.registry_reads import record_registry_reads
 from felles.identity.api import router as identity_router
 from felles.identity.tokens import app_validator
 from felles.kernel.db import Database, get_database
@@ -24,6 +25,13 @@ DESCRIPTION = """
 felles is the common digital ecosystem of Norway's public sector on a synthetic Norway.
 Each registry's API mirrors the real one's paths and JSON field names, so existing clients
 work against it by changing the base URL. Person data needs a bearer token.
+
+Every release of a person's data to an access token is written to the access log (innsynslogg)
+before the answer is returned; the person sees it at
+`/innsynslogg/api/v1/personer/{ident}/innsyn`. On the registries' own APIs, send the purpose of
+the request in the header `X-Formaal` (UTF-8, at most 200 characters; logged as `ikke-oppgitt`
+when absent) and your request id in `X-Request-ID` (at most 64 characters; a new UUID when
+absent). If the log cannot record a release, the answer is 503 and no data are returned.
 """
 
 
@@ -33,8 +41,10 @@ def create_app(*, database: Database | None = None) -> FastAPI:
         title="felles", version=__version__, description=DESCRIPTION, dependencies=[RefuseNul]
     )
     app.state.database = database or get_database()
-    # Registries check access tokens through the kernel's guard, which calls identity here.
+    # Registries check access tokens through the kernel's guard, which calls identity here,
+    # and report what they release to a token through the kernel's hook, which logs here.
     app.state.token_validator = app_validator
+    app.state.release_recorder = record_registry_reads
     install_problem_handlers(app)
     install_access_log(app)
     app.include_router(folkeregister_router)

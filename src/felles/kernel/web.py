@@ -1,6 +1,7 @@
 """HTTP plumbing shared by every block's API: problem+json errors, who may call (the operator's
-token or an access token with scopes), and an access log that records route templates,
-never the concrete path (paths carry fnr)."""
+token or an access token with scopes), the hook through which a registry reports a release of
+personal data to the access log (``record_release``), and an access log that records route
+templates, never the concrete path (paths carry fnr)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import logging
 import re
 import secrets
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Final
 
@@ -25,6 +26,7 @@ from felles.kernel.errors import (
     Forbidden,
     InvalidInput,
     Problem,
+    ServiceUnavailable,
     Unauthorized,
 )
 from felles.kernel.settings import get_settings
@@ -260,6 +262,62 @@ ACCESS_RESPONSES: Final[dict[int | str, dict[str, Any]]] = {
 def access(*scopes: str) -> Any:
     """``Depends(require_access(*scopes))``, for a router's or route's ``dependencies``."""
     return Depends(require_access(*scopes))
+
+
+@dataclass(frozen=True, slots=True)
+class Release:
+    """Personal data a registry's API hands to a token caller, as the access log needs it.
+
+    ``dataset`` is the access block's dataset name (``felles.access.datasets``, e.g.
+    ``folkeregister.person.basis``), ``fields`` the names of its fields served (never
+    values), ``subjects`` the people whose data it is (only those found and returned;
+    organisation numbers among them are not logged), ``scope`` the scope that admitted the
+    call (the registry owner granted it to the consumer: the basis of the release).
+    """
+
+    dataset: str
+    scope: str
+    subjects: Sequence[str]
+    fields: Sequence[str]
+
+
+#: Writes the releases of one request to the access log and returns once they are committed;
+#: set by ``felles.app`` from ``felles.access.log`` (registries sit below the access block and
+#: cannot import it). Arguments: the request, the caller, the releases, and a purpose the
+#: registry's own protocol carries (or None). Raises a ``Problem`` when it cannot log.
+ReleaseRecorder = Callable[[Request, Caller, Sequence[Release], str | None], None]
+
+#: The responses of a route that reports its releases through ``record_release``.
+RELEASE_RESPONSES: Final[dict[int | str, dict[str, Any]]] = {
+    503: problem_doc("The access log could not record the release; nothing was released"),
+}
+
+
+def record_release(
+    request: Request, caller: Caller, *releases: Release, purpose: str | None = None
+) -> None:
+    """Log what a registry's read released to ``caller`` — call it after the answer is built
+    and before it is returned, with only the subjects actually in the answer.
+
+    A hook, as ``TokenValidator`` is: the registries sit below the access block (kernel ←
+    registries ← identity/access), so a registry cannot import the access log; ``felles.app``
+    installs the access block's recorder as ``app.state.release_recorder``, and the registry
+    reports through the kernel. The recorder returns only after the entries are committed,
+    and raises (503) when they are not: then the registry returns nothing.
+
+    The operator's token (operators' and test teams' tools) is not logged. A token caller
+    without an installed recorder is refused (503): data leave a registry logged or not at all.
+    ``purpose`` is one the registry's protocol carries itself (inntektskomponenten's
+    ``formaal``); the request header ``X-Formaal`` comes before it.
+    """
+    if caller.operator or not releases:
+        return
+    recorder: ReleaseRecorder | None = getattr(request.app.state, "release_recorder", None)
+    if recorder is None:
+        raise ServiceUnavailable(
+            "The access log is not available to record the release; nothing was released"
+        )
+    recorder(request, caller, releases, purpose)
 
 
 def get_db(request: Request) -> Database:

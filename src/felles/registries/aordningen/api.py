@@ -12,7 +12,12 @@ Reading, on the paths and with the JSON names of the real services:
 * A-ordningen's income as NAV's inntektskomponenten serves it (``/inntektskomponenten/rest/v2``):
   ``POST /inntekt`` with the person and a month range (``maanedFom``, ``maanedTom``, ``YYYY-MM``)
   answers the current reports per month and sub-unit; ``POST /inntektshistorikk`` every version.
-  ``filter`` and ``formaal`` are accepted and not yet used (access control comes later).
+  ``filter`` is accepted and not yet used; ``formaal`` is the purpose written to the access log
+  when the request has no ``X-Formaal`` header.
+
+What a token caller is given about people (the person asked for, the employees in an overview)
+is written to the access log before the answer goes out (``felles.kernel.web.record_release``;
+datasets ``arbeid.arbeidsforhold`` and ``arbeid.inntekt.siste-36-mnd``).
 
 Writing (``/a-ordningen/registreringer``) has no public counterpart: employers report through
 the a-melding. felles offers these endpoints so that test teams can start and end employments,
@@ -20,7 +25,8 @@ change their details and report months; each runs one operation in one unit of w
 
 A person unknown to Folkeregisteret is a 404 (as in Folkeregisteret's API), so that "nobody"
 and "no employments" differ. ``GET /a-ordningen/kodeverk`` lists the codes felles knows (open
-data, no token). Everything else needs the operator's bearer token until access control exists.
+data, no token). Reading needs the operator's bearer token or an access token with the
+service's scope; registrations need the operator's token.
 
 felles additions to the real shapes: ``gyldighetsperiode`` (the exact days) on every version of
 ``ansettelsesdetaljer``; paging (``side``, ``sidestoerrelse``) of the overviews; ``versjon`` and
@@ -33,7 +39,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Final, Literal, TypeVar
 
-from fastapi import APIRouter, Header, Path, Query
+from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 from sqlalchemy.orm import Session
@@ -45,10 +51,14 @@ from felles.kernel.ids import OrgnrStr, PersonIdStr
 from felles.kernel.web import (
     ACCESS_RESPONSES,
     MAX_BIGINT,
+    RELEASE_RESPONSES,
     AdminOnly,
+    Caller,
     DatabaseDep,
-    access,
+    Release,
     problem_doc,
+    record_release,
+    require_access,
 )
 from felles.registries.aordningen import kodeverk, operations, queries
 from felles.registries.aordningen.model import AMelding
@@ -67,7 +77,7 @@ REGISTRERINGER: Final = "/a-ordningen/registreringer"
 Responses = dict[int | str, dict[str, Any]]
 UNAUTHORIZED: Final[Responses] = {401: problem_doc("No or invalid bearer token")}
 INVALID: Final[Responses] = {422: problem_doc("Invalid input; nothing was read or written")}
-READ: Final[Responses] = ACCESS_RESPONSES | INVALID
+READ: Final[Responses] = ACCESS_RESPONSES | INVALID | RELEASE_RESPONSES
 WRITE: Final[Responses] = UNAUTHORIZED | {
     404: problem_doc("A person, entity or employment named in the request is not registered"),
     409: problem_doc("The registers' current state does not allow this; nothing was written"),
@@ -160,9 +170,20 @@ _TYPE_LIST: Final = rf"^({_TYPES})(,({_TYPES}))*$"
 SCOPE_AAREG: Final = "nav:aareg/v1/arbeidsforhold"
 SCOPE_INNTEKT: Final = "nav:inntektskomponenten/v2/inntekt"
 
-aareg = APIRouter(prefix=AAREG, tags=["aa-registeret"], dependencies=[access(SCOPE_AAREG)])
+#: The access log's datasets (``felles.access.datasets``) and the field each service gives.
+ARBEIDSFORHOLD: Final = "arbeid.arbeidsforhold"
+INNTEKT_DATASET: Final = "arbeid.inntekt.siste-36-mnd"
+
+# Each router's guard is one callable, so that the routes that need the caller (for the
+# access log) get the router's check, run once per request.
+_aareg_reader = require_access(SCOPE_AAREG)
+_inntekt_reader = require_access(SCOPE_INNTEKT)
+AaregCaller = Annotated[Caller, Depends(_aareg_reader)]
+InntektCaller = Annotated[Caller, Depends(_inntekt_reader)]
+
+aareg = APIRouter(prefix=AAREG, tags=["aa-registeret"], dependencies=[Depends(_aareg_reader)])
 inntekt = APIRouter(
-    prefix=INNTEKT, tags=["a-ordningen: inntekt"], dependencies=[access(SCOPE_INNTEKT)]
+    prefix=INNTEKT, tags=["a-ordningen: inntekt"], dependencies=[Depends(_inntekt_reader)]
 )
 registreringer = APIRouter(
     prefix=REGISTRERINGER,
@@ -367,7 +388,11 @@ class InntektForespoersel(_Request):
     maaned_fom: Maaned
     maaned_tom: Maaned
     filter: str | None = Field(None, max_length=100, description="Accepted, not yet used")
-    formaal: str | None = Field(None, max_length=100, description="Accepted, not yet used")
+    formaal: str | None = Field(
+        None,
+        max_length=100,
+        description="The purpose, written to the access log (the X-Formaal header comes first)",
+    )
 
 
 class Inntektslinje(_Schema):
@@ -731,6 +756,18 @@ def _idents(session: Session, ident: str) -> set[str]:
     return {ident, person.ident}
 
 
+def _record_arbeidsforhold(request: Request, caller: Caller, employees: list[str]) -> None:
+    record_release(
+        request, caller, Release(ARBEIDSFORHOLD, SCOPE_AAREG, employees, ["arbeidsforhold"])
+    )
+
+
+def _record_inntekt(request: Request, caller: Caller, body: InntektForespoersel) -> None:
+    """The person asked for was found (else 404): the answer, even with no months, is theirs."""
+    release = Release(INNTEKT_DATASET, SCOPE_INNTEKT, [body.personident], ["inntekt"])
+    record_release(request, caller, release, purpose=body.formaal)
+
+
 def _with_details(
     session: Session, rows: Sequence[ArbeidsforholdRow], *, historikk: bool
 ) -> list[Arbeidsforhold]:
@@ -769,6 +806,8 @@ DEFAULT_STATUSER: Final = ("AKTIV", "FREMTIDIG")
 )
 def arbeidstaker_arbeidsforhold(
     database: DatabaseDep,
+    request: Request,
+    caller: AaregCaller,
     nav_personident: Annotated[
         PersonIdStr, Header(alias="Nav-Personident", description="The person's fnr or D-nummer")
     ],
@@ -787,7 +826,10 @@ def arbeidstaker_arbeidsforhold(
             statuser=statuser,
             typer=typer,
         )
-        return _with_details(session, rows, historikk=historikk)
+        answer = _with_details(session, rows, historikk=historikk)
+    # The person was found: the answer (even "no employments") is about them.
+    _record_arbeidsforhold(request, caller, [nav_personident])
+    return answer
 
 
 @aareg.get(
@@ -799,6 +841,8 @@ def arbeidstaker_arbeidsforhold(
 )
 def hent_arbeidsforhold(
     database: DatabaseDep,
+    request: Request,
+    caller: AaregCaller,
     nav_arbeidsforhold_id: Annotated[int, Path(alias="navArbeidsforholdId", ge=1, le=MAX_BIGINT)],
     historikk: HistorikkQuery = False,
 ) -> Arbeidsforhold:
@@ -807,11 +851,18 @@ def hent_arbeidsforhold(
         row = queries.get_employment(session, arbeidsforhold_id=nav_arbeidsforhold_id)
         if row is None:
             raise NotFound(NOT_REGISTERED)
-        return _with_details(session, [row], historikk=historikk)[0]
+        answer = _with_details(session, [row], historikk=historikk)[0]
+        arbeidstaker = row.arbeidstaker
+    _record_arbeidsforhold(request, caller, [arbeidstaker])
+    return answer
 
 
 def _oversikter(
-    database: Database, body: _Oversiktforespoersel, **where: str
+    database: Database,
+    request: Request,
+    caller: Caller,
+    body: _Oversiktforespoersel,
+    **where: str,
 ) -> ArbeidsforholdoversiktResponse:
     with database.read_session() as session:
         total, rows = queries.employments_at(
@@ -824,10 +875,14 @@ def _oversikter(
             **where,
         )
         details = queries.details_of(session, ids=[row.id for row in rows])
-        return ArbeidsforholdoversiktResponse(
+        answer = ArbeidsforholdoversiktResponse(
             arbeidsforholdoversikter=[_oversikt(row, details[row.id][0]) for row in rows],
             total_antall=total,
         )
+        employees = list(dict.fromkeys(row.arbeidstaker for row in rows))
+    if employees:
+        _record_arbeidsforhold(request, caller, employees)
+    return answer
 
 
 @aareg.post(
@@ -838,10 +893,10 @@ def _oversikter(
     responses=READ,
 )
 def arbeidssted_oversikt(
-    database: DatabaseDep, body: ArbeidsstedForespoersel
+    database: DatabaseDep, request: Request, caller: AaregCaller, body: ArbeidsstedForespoersel
 ) -> ArbeidsforholdoversiktResponse:
     """An overview of the employments at the sub-unit, in navArbeidsforholdId order."""
-    return _oversikter(database, body, arbeidssted=body.arbeidssted_id)
+    return _oversikter(database, request, caller, body, arbeidssted=body.arbeidssted_id)
 
 
 @aareg.post(
@@ -852,10 +907,15 @@ def arbeidssted_oversikt(
     responses=READ,
 )
 def opplysningspliktig_oversikt(
-    database: DatabaseDep, body: OpplysningspliktigForespoersel
+    database: DatabaseDep,
+    request: Request,
+    caller: AaregCaller,
+    body: OpplysningspliktigForespoersel,
 ) -> ArbeidsforholdoversiktResponse:
     """An overview of the employer's employments at all its sub-units."""
-    return _oversikter(database, body, opplysningspliktig=body.opplysningspliktig_id)
+    return _oversikter(
+        database, request, caller, body, opplysningspliktig=body.opplysningspliktig_id
+    )
 
 
 # ------------------------------------------------------------------------------------------
@@ -875,7 +935,9 @@ def _months(body: InntektForespoersel) -> tuple[str, str]:
     response_model=InntektResponse,
     responses=PERSON_READ,
 )
-def hent_inntekt(database: DatabaseDep, body: InntektForespoersel) -> InntektResponse:
+def hent_inntekt(
+    database: DatabaseDep, request: Request, caller: InntektCaller, body: InntektForespoersel
+) -> InntektResponse:
     """The current reports of pay and withholding tax, per month, employer and sub-unit."""
     fra, til = _months(body)
     with database.read_session() as session:
@@ -897,7 +959,9 @@ def hent_inntekt(database: DatabaseDep, body: InntektForespoersel) -> InntektRes
                 forskuddstrekk_liste=trekk,
             )
         )
-    return InntektResponse(data=data)
+    answer = InntektResponse(data=data)
+    _record_inntekt(request, caller, body)
+    return answer
 
 
 @inntekt.post(
@@ -908,7 +972,7 @@ def hent_inntekt(database: DatabaseDep, body: InntektForespoersel) -> InntektRes
     responses=PERSON_READ,
 )
 def hent_inntektshistorikk(
-    database: DatabaseDep, body: InntektForespoersel
+    database: DatabaseDep, request: Request, caller: InntektCaller, body: InntektForespoersel
 ) -> InntektshistorikkResponse:
     """Per month, employer and sub-unit every report since the person first appeared in one."""
     fra, til = _months(body)
@@ -939,7 +1003,9 @@ def hent_inntektshistorikk(
                 versjoner=versjoner,
             )
         )
-    return InntektshistorikkResponse(data=data)
+    answer = InntektshistorikkResponse(data=data)
+    _record_inntekt(request, caller, body)
+    return answer
 
 
 # ------------------------------------------------------------------------------------------

@@ -14,18 +14,20 @@ entity owns (``/hjemmelshavere/{identifikasjonsnummer}/matrikkelenheter``).
 Writing (``/registreringer/…``, felles additions for test teams): what surveyors report to
 Matrikkelen and what is tinglyst in Grunnboken.
 
-Owners are personal data, so every endpoint needs the operator's bearer token until the
-access block exists.
+Owners are personal data: reading needs the operator's bearer token or an access token with
+the scope ``kartverk:eiendom.read``, and the people among the owners in an answer to a token
+caller are written to the access log before it goes out (``felles.kernel.web.record_release``;
+dataset ``eiendom.eierskap``). Writing needs the operator's token.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime
 from fractions import Fraction
 from typing import Annotated, Any, Final, TypeVar
 
-from fastapi import APIRouter, Depends, Path, Query, status
+from fastapi import APIRouter, Depends, Path, Query, Request, status
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 from sqlalchemy.orm import Session
@@ -35,10 +37,14 @@ from felles.kernel.errors import InvalidInput, NotFound
 from felles.kernel.web import (
     ACCESS_RESPONSES,
     MAX_BIGINT,
+    RELEASE_RESPONSES,
     AdminOnly,
+    Caller,
     DatabaseDep,
-    access,
+    Release,
     problem_doc,
+    record_release,
+    require_access,
 )
 from felles.registries.adresser import queries as adresser
 from felles.registries.eiendom import operations, queries
@@ -67,12 +73,20 @@ PREFIX: Final = "/eiendom/api/v1"
 #: was not found, so felles names one in its style.
 SCOPE: Final = "kartverk:eiendom.read"
 
+#: The access log's dataset (``felles.access.datasets``) of what a person owns.
+DATASET: Final = "eiendom.eierskap"
+DATASET_FIELDS: Final = ("eiendommer",)
+
 router = APIRouter(prefix=PREFIX, tags=["eiendom (Matrikkelen og Grunnboken)"])
+#: The guard of the reads, one callable so that FastAPI runs it once per request.
+_reader = require_access(SCOPE)
+Reader = Annotated[Caller, Depends(_reader)]
 
 Responses = dict[int | str, dict[str, Any]]
 UNAUTHORIZED: Final[Responses] = {401: problem_doc("No or invalid bearer token")}
 INVALID: Final[Responses] = {422: problem_doc("Invalid input; nothing was written")}
 NO_UNIT: Final[Responses] = {404: problem_doc("No cadastral unit has this matrikkelnummer")}
+READ: Final[Responses] = {**ACCESS_RESPONSES, **INVALID, **RELEASE_RESPONSES}
 WRITE: Final[Responses] = {
     **UNAUTHORIZED,
     404: problem_doc("A unit, person or entity named in the request is not registered"),
@@ -561,6 +575,23 @@ def _tinglysing(session: Session, result: operations.Tinglyst) -> Tinglysing:
 # ----------------------------------------------------------------------------- reading
 
 
+def _persons(owners: Iterable[Hjemmelshaver | Historikkinnslag]) -> list[str]:
+    """The people among ``owners`` (entities are not logged), each once."""
+    return list(
+        dict.fromkeys(o.identifikasjonsnummer for o in owners if o.hjemmelshavertype == "person")
+    )
+
+
+def _owners_of(units: Iterable[Matrikkelenhet]) -> list[Hjemmelshaver]:
+    return [owner for unit in units for owner in unit.hjemmelshavere]
+
+
+def _record(request: Request, caller: Caller, persons: list[str]) -> None:
+    """Report the people whose ownership an answer shows (after it is built)."""
+    if persons:
+        record_release(request, caller, Release(DATASET, SCOPE, persons, DATASET_FIELDS))
+
+
 def matrikkelnummer_path(
     kommunenummer: Annotated[str, Path(pattern=r"^\d{4}$", examples=["0301"])],
     gaardsnummer: Annotated[int, Path(ge=1, le=MAX_GAARDSNUMMER, examples=[208])],
@@ -579,31 +610,35 @@ UNIT_PATH: Final = (
 
 @router.get(
     UNIT_PATH,
-    dependencies=[access(SCOPE)],
     response_model=Matrikkelenhet,
     summary="A cadastral unit by matrikkelnummer, with its addresses and owners",
-    responses={**ACCESS_RESPONSES, **NO_UNIT, **INVALID},
+    responses={**READ, **NO_UNIT},
 )
-def hent_matrikkelenhet(database: DatabaseDep, number: MatrikkelnummerPath) -> Matrikkelenhet:
+def hent_matrikkelenhet(
+    database: DatabaseDep, request: Request, caller: Reader, number: MatrikkelnummerPath
+) -> Matrikkelenhet:
     """The unit, the street addresses on it and its current hjemmelshavere."""
     with database.read_session() as session:
-        return _matrikkelenhet(session, number)
+        answer = _matrikkelenhet(session, number)
+    _record(request, caller, _persons(answer.hjemmelshavere))
+    return answer
 
 
 @router.get(
     UNIT_PATH + "/hjemmelshistorikk",
-    dependencies=[access(SCOPE)],
     response_model=Hjemmelshistorikk,
     summary="Who owned which share of the unit from when to when, and the documents",
-    responses={**ACCESS_RESPONSES, **NO_UNIT, **INVALID},
+    responses={**READ, **NO_UNIT},
 )
-def hent_hjemmelshistorikk(database: DatabaseDep, number: MatrikkelnummerPath) -> Hjemmelshistorikk:
+def hent_hjemmelshistorikk(
+    database: DatabaseDep, request: Request, caller: Reader, number: MatrikkelnummerPath
+) -> Hjemmelshistorikk:
     """Every share ever registered on the unit (oldest first) and every document."""
     with database.read_session() as session:
         unit = queries.get_unit(session, number)
         if unit is None:
             raise NotFound(f"No cadastral unit {number} is registered")
-        return Hjemmelshistorikk(
+        answer = Hjemmelshistorikk(
             matrikkelnummer=MatrikkelnummerJson.of(number),
             dokumenter=[
                 Dokument(
@@ -628,17 +663,20 @@ def hent_hjemmelshistorikk(database: DatabaseDep, number: MatrikkelnummerPath) -
                 for s in queries.owner_history(session, unit_id=unit.id)
             ],
         )
+    _record(request, caller, _persons(answer.hjemmelshavere))
+    return answer
 
 
 @router.get(
     "/matrikkelenheter",
-    dependencies=[access(SCOPE)],
     response_model=Matrikkelenheter,
     summary="The units at an address, or on a gård (kommunenummer + gaardsnummer)",
-    responses={**ACCESS_RESPONSES, **INVALID},
+    responses=READ,
 )
 def sok_matrikkelenheter(
     database: DatabaseDep,
+    request: Request,
+    caller: Reader,
     adresseIdentifikatorFraMatrikkelen: Annotated[  # noqa: N803 - the address register's name
         int | None, Query(ge=1, le=MAX_BIGINT, description="The units this address lies on")
     ] = None,
@@ -662,18 +700,21 @@ def sok_matrikkelenheter(
                 "Give adresseIdentifikatorFraMatrikkelen, or kommunenummer and gaardsnummer"
             )
         views = queries.unit_views(session, units)
-        return Matrikkelenheter(matrikkelenheter=to_matrikkelenheter(session, views))
+        answer = Matrikkelenheter(matrikkelenheter=to_matrikkelenheter(session, views))
+    _record(request, caller, _persons(_owners_of(answer.matrikkelenheter)))
+    return answer
 
 
 @router.get(
     "/hjemmelshavere/{identifikasjonsnummer}/matrikkelenheter",
-    dependencies=[access(SCOPE)],
     response_model=Eiendommer,
     summary="The units a person or entity owns now, with its share of each",
-    responses={**ACCESS_RESPONSES, **INVALID},
+    responses=READ,
 )
 def hent_eiendommer(
     database: DatabaseDep,
+    request: Request,
+    caller: Reader,
     identifikasjonsnummer: Annotated[str, Path(max_length=20, description=_IDENT_DOC)],
 ) -> Eiendommer:
     """The shares the person (fødselsnummer/D-nummer) or entity (orgnr) holds now."""
@@ -683,7 +724,7 @@ def hent_eiendommer(
         units = queries.units_by_id(session, ids={s.matrikkelenhet_id for s in shares})
         views = queries.unit_views(session, [units[s.matrikkelenhet_id] for s in shares])
         shown = to_matrikkelenheter(session, views)
-        return Eiendommer(
+        answer = Eiendommer(
             identifikasjonsnummer=owner.ident,
             eiendommer=[
                 Eierandel(
@@ -695,6 +736,10 @@ def hent_eiendommer(
                 for s, unit in zip(shares, shown, strict=True)
             ],
         )
+    # The owner (when a person) and the people owning the same units with them; an owner
+    # with no units is not logged (nothing of theirs was found).
+    _record(request, caller, _persons(_owners_of(shown)))
+    return answer
 
 
 # ----------------------------------------------------------------------------- writing

@@ -12,9 +12,13 @@ births from hospitals, deaths from doctors and courts, marriages from the vigsle
 the person, immigration from UDI and the police. felles offers these endpoints so that test
 teams can make life events happen; each runs one operation in one unit of work.
 
-Every endpoint needs the operator's bearer token: no personal data is served anonymously.
-Until the access block exists, no caller is entitled to protected addresses, so documents
-never contain a fortrolig or strengtFortrolig bostedsadresse.
+Reading needs the operator's bearer token or an access token with the scope
+``folkeregister:deling/offentligmedhjemmel``: no personal data is served anonymously. What a
+token caller is given (the documents found, the elements asked for) is written to the access
+log before the answer goes out (``felles.kernel.web.record_release``; datasets
+``folkeregister.person.basis`` and ``folkeregister.familie``). No caller is entitled to
+protected addresses yet, so documents never contain a fortrolig or strengtFortrolig
+bostedsadresse.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, Final, Literal
 
 import orjson
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 from sqlalchemy.orm import Session
@@ -32,15 +36,29 @@ from sqlalchemy.orm import Session
 from felles.kernel.db import Database, UnitOfWork, run_command
 from felles.kernel.errors import InvalidInput, TooManyIdentifiers
 from felles.kernel.ids import InvalidIdentifier, PersonIdStr, parse_person_identifier
-from felles.kernel.web import ACCESS_RESPONSES, MAX_BIGINT, AdminOnly, DatabaseDep, access
+from felles.kernel.web import (
+    ACCESS_RESPONSES,
+    MAX_BIGINT,
+    RELEASE_RESPONSES,
+    AdminOnly,
+    Caller,
+    DatabaseDep,
+    Release,
+    access,
+    record_release,
+    require_access,
+)
 from felles.registries.folkeregister import operations, queries
-from felles.registries.folkeregister.document import ELEMENTS
+from felles.registries.folkeregister.document import ELEMENTS, wanted_elements
 from felles.registries.folkeregister.model import Person
 
 #: Maskinporten scope of Folkeregisteret's sharing for public bodies with a legal basis.
 SCOPE: Final = "folkeregister:deling/offentligmedhjemmel"
 
 router = APIRouter(prefix="/folkeregisteret/api/v1", tags=["folkeregisteret"])
+#: The guard of the person reads, one callable so that FastAPI runs it once per request.
+_reader = require_access(SCOPE)
+Reader = Annotated[Caller, Depends(_reader)]
 #: What hospitals, courts and UDI report to the real register: the operator's token only.
 registreringer = APIRouter(dependencies=[AdminOnly])
 
@@ -281,6 +299,28 @@ READ_RESPONSES: Final[dict[int | str, dict[str, Any]]] = {
     422: PROBLEM | {"description": "Invalid identifier or part"},
 }
 
+BASIS: Final = "folkeregister.person.basis"
+FAMILIE: Final = "folkeregister.familie"
+#: The access block's dataset and field (``felles.access.datasets``) of each element of the
+#: document, for the access log. Innflytting and utflytting have no field there: they are
+#: logged under their own names, so the log names everything that was given.
+DATASET_FIELDS: Final[dict[str, tuple[str, str]]] = {
+    "identifikasjonsnummer": (BASIS, "identifikasjonsnummer"),
+    "status": (BASIS, "status"),
+    "navn": (BASIS, "navn"),
+    "foedsel": (BASIS, "foedselsdato"),
+    "kjoenn": (BASIS, "kjoenn"),
+    "doedsfall": (BASIS, "doedsfall"),
+    "sivilstand": (FAMILIE, "sivilstand"),
+    "familierelasjon": (FAMILIE, "familierelasjon"),
+    "foreldreansvar": (FAMILIE, "foreldreansvar"),
+    "bostedsadresse": (BASIS, "bostedsadresse"),
+    "adressebeskyttelse": (BASIS, "adressebeskyttelse"),
+    "statsborgerskap": (BASIS, "statsborgerskap"),
+    "innflytting": (BASIS, "innflytting"),
+    "utflytting": (BASIS, "utflytting"),
+}
+
 
 # ------------------------------------------------------------------------------------------
 # Helpers
@@ -309,6 +349,15 @@ def _checked_parts(parts: Sequence[str] | None) -> set[str] | None:
     return set(parts)
 
 
+def _releases(subjects: Sequence[str], parts: set[str] | None) -> list[Release]:
+    """What documents of ``parts`` (every element when None) release, per dataset."""
+    fields: dict[str, list[str]] = {}
+    for element in wanted_elements(parts):
+        dataset, field = DATASET_FIELDS[element]
+        fields.setdefault(dataset, []).append(field)
+    return [Release(dataset, SCOPE, subjects, names) for dataset, names in fields.items()]
+
+
 def _checked_ident(value: str) -> str:
     try:
         return parse_person_identifier(value).value
@@ -323,7 +372,6 @@ def _checked_ident(value: str) -> str:
 
 @router.get(
     "/personer/{ident}",
-    dependencies=[access(SCOPE)],
     summary="The person document (Folkeregisterperson)",
     responses={
         200: {
@@ -332,14 +380,19 @@ def _checked_ident(value: str) -> str:
         },
         404: PROBLEM | {"description": "No person with this identifier"},
         **READ_RESPONSES,
+        **RELEASE_RESPONSES,
     },
 )
-def hent_person(ident: str, database: DatabaseDep, part: PartQuery = None) -> Response:
+def hent_person(
+    ident: str, request: Request, caller: Reader, database: DatabaseDep, part: PartQuery = None
+) -> Response:
     """The current document of a person by fødselsnummer or D-nummer (current or former)."""
     parts = _checked_parts(part)
     checked = _checked_ident(ident)
     with database.read_session() as session:
-        return _json(queries.get_document(session, ident=checked, parts=parts))
+        answer = _json(queries.get_document(session, ident=checked, parts=parts))
+    record_release(request, caller, *_releases([checked], parts))
+    return answer
 
 
 class BulkoppslagRequest(BaseModel):
@@ -390,16 +443,20 @@ def _valid_idents(asked: Sequence[str]) -> dict[str, str]:
 
 @router.post(
     "/personer/bulkoppslag",
-    dependencies=[access(SCOPE)],
     summary="Documents for up to 1000 people",
     responses={
         200: {"model": BulkoppslagResponse},
         413: PROBLEM | {"description": "More than 1000 identifiers"},
         **READ_RESPONSES,
+        **RELEASE_RESPONSES,
     },
 )
 def bulkoppslag(
-    body: BulkoppslagRequest, database: DatabaseDep, part: PartQuery = None
+    body: BulkoppslagRequest,
+    request: Request,
+    caller: Reader,
+    database: DatabaseDep,
+    part: PartQuery = None,
 ) -> Response:
     """One ``oppslag`` per identifier asked for, in order: a document or a ``feilmelding``."""
     asked = body.foedsels_eller_d_nummer
@@ -413,7 +470,11 @@ def bulkoppslag(
         documents = queries.get_documents(
             session, idents=list(dict.fromkeys(valid.values())), parts=parts
         )
-    return _json({"oppslag": _oppslag(asked, valid, documents)})
+    answer = _json({"oppslag": _oppslag(asked, valid, documents)})
+    found = [ident for ident, document in documents.items() if document is not None]
+    if found:
+        record_release(request, caller, *_releases(found, parts))
+    return answer
 
 
 def _feed_etag(seq: int, entries: Sequence[dict[str, Any]]) -> str:

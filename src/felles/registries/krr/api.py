@@ -11,8 +11,10 @@ show none for SLETTET), ``reservasjonstidspunkt`` only when reserved.
 What a caller sees depends on its scopes, as with Maskinporten tokens:
 ``krr:global/kontaktinformasjon.read`` adds kontaktinformasjon, varslingsstatus and spraak;
 ``krr:global/digitalpost.read`` adds digital_post. Status and reservation are always given.
-Until identity and access exist the admin token stands in and is granted both scopes
-(``granted_scopes``); machine tokens will replace that one dependency.
+The operator's token is granted both scopes (``granted_scopes``). What a token caller is given
+about the people KRR has a registration for is written to the access log (dataset
+``krr.kontakt``, one entry per scope used with the fields it opened) before the answer goes
+out (``felles.kernel.web.record_release``).
 
 Test-data endpoints (felles additions, not in the real KRR, admin token): under
 ``/kontaktregisteret/rest/v1/personer/{personidentifikator}/...`` they do what a person does
@@ -24,7 +26,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Final, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from felles.kernel.clock import get_clock
@@ -33,10 +35,13 @@ from felles.kernel.errors import Forbidden, TooManyIdentifiers
 from felles.kernel.ids import OrgnrStr, PersonIdStr
 from felles.kernel.web import (
     ACCESS_RESPONSES,
+    RELEASE_RESPONSES,
     AdminOnly,
     Caller,
     DatabaseDep,
+    Release,
     problem_doc,
+    record_release,
     require_access,
 )
 from felles.registries.krr import operations, queries
@@ -64,9 +69,13 @@ def _conflict(description: str) -> Responses:
     return {409: problem_doc(description)}
 
 
-def granted_scopes(
-    caller: Annotated[Caller, Depends(require_access())],
-) -> frozenset[str]:
+#: The lookup's guard (any valid token; ``granted_scopes`` checks the KRR scopes), one callable
+#: so that FastAPI runs it once per request.
+_token = require_access()
+TokenCaller = Annotated[Caller, Depends(_token)]
+
+
+def granted_scopes(caller: TokenCaller) -> frozenset[str]:
     """The caller's KRR scopes: both for the operator, else those its access token holds.
 
     A token with neither KRR scope is refused (403), as Digdir's lookup service does.
@@ -82,6 +91,26 @@ def granted_scopes(
 
 
 Scopes = Annotated[frozenset[str], Depends(granted_scopes)]
+
+DATASET: Final = "krr.kontakt"
+#: The fields of ``krr.kontakt`` (``felles.access.datasets``) each scope opens, for the access
+#: log; reservation (and status) come with either scope and are logged with the first.
+SCOPE_FIELDS: Final[dict[str, tuple[str, ...]]] = {
+    SCOPE_KONTAKTINFORMASJON: ("reservasjon", "epostadresse", "mobiltelefonnummer", "spraak"),
+    SCOPE_DIGITALPOST: ("reservasjon", "digitalPostkasse"),
+}
+
+
+def _releases(subjects: list[str], scopes: frozenset[str]) -> list[Release]:
+    """One release per scope used, with the fields it opened (reservasjon logged once)."""
+    releases: list[Release] = []
+    logged: set[str] = set()
+    for scope in (SCOPE_KONTAKTINFORMASJON, SCOPE_DIGITALPOST):
+        if scope in scopes:
+            fields = [f for f in SCOPE_FIELDS[scope] if f not in logged]
+            logged.update(fields)
+            releases.append(Release(DATASET, scope, subjects, fields))
+    return releases
 
 
 # ---------------------------------------------------------------------------- models
@@ -199,9 +228,19 @@ def to_person(
     response_model=Personer,
     response_model_exclude_none=True,
     summary="Look up 1-1000 people (Digdir's Oppslagstjenesten; token required)",
-    responses={413: problem_doc("More than 1000 personidentifikatorer"), **ACCESS_RESPONSES},
+    responses={
+        413: problem_doc("More than 1000 personidentifikatorer"),
+        **ACCESS_RESPONSES,
+        **RELEASE_RESPONSES,
+    },
 )
-def hent_personer(database: DatabaseDep, scopes: Scopes, body: PersonerForespoersel) -> Personer:
+def hent_personer(
+    database: DatabaseDep,
+    request: Request,
+    caller: TokenCaller,
+    scopes: Scopes,
+    body: PersonerForespoersel,
+) -> Personer:
     """Contact details, reservation and digital mailbox for up to 1000 people."""
     if len(body.personidentifikatorer) > MAX_PERSONIDENTIFIKATORER:
         raise TooManyIdentifiers(
@@ -213,9 +252,14 @@ def hent_personer(database: DatabaseDep, scopes: Scopes, body: PersonerForespoer
     with database.read_session() as session:
         rows = queries.get_registrations(session, personidentifikatorer=wanted)
         # Built inside the session: leaving it expires the rows.
-        return Personer(
+        answer = Personer(
             personer=[to_person(p, rows.get(p), now=now, scopes=scopes) for p in wanted]
         )
+    # Logged: the people KRR has a registration for (not those answered IKKE_REGISTRERT).
+    found = [p for p in wanted if rows.get(p) is not None]
+    if found:
+        record_release(request, caller, *_releases(found, scopes))
+    return answer
 
 
 # -------------------------------------------------------------- test data (felles)

@@ -21,7 +21,11 @@ The answers are built by ``documents`` (plain functions, shared with the data pr
 models here document them and check them on the way out.
 
 ``rettighetspakke`` (the consumer's legal basis) is accepted from the real codes and not yet
-used: access control comes later; every endpoint needs the operator's bearer token until then.
+used. Reading needs the operator's bearer token or an access token with the API's scope; what
+a token caller is given about a person is written to the access log before the answer goes
+out (``felles.kernel.web.record_release``; datasets ``skatt.skatteoppgjoer.sammendrag``,
+``skatt.beregnetskatt``, ``skatt.pensjonsgivendeinntekt``, ``skatt.restanser`` — an
+organisation's restanser are reported too, and not logged: the log is about people).
 A person unknown to Folkeregisteret is a 404, as a year without an assessment is (as in
 Skatteetaten's APIs: SSG-007, SSG-008).
 
@@ -42,7 +46,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any, Final, Literal, TypeVar
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 from sqlalchemy.orm import Session
@@ -53,10 +57,14 @@ from felles.kernel.ids import OrgnrStr, PersonIdStr
 from felles.kernel.web import (
     ACCESS_RESPONSES,
     MAX_BIGINT,
+    RELEASE_RESPONSES,
     AdminOnly,
+    Caller,
     DatabaseDep,
-    access,
+    Release,
     problem_doc,
+    record_release,
+    require_access,
 )
 from felles.registries.enhetsregisteret.queries import units_status
 from felles.registries.folkeregister.queries import get_person
@@ -80,10 +88,13 @@ UNKNOWN_PERSON: Final = "No person is registered with this personidentifikator"
 NO_ASSESSMENT: Final = "No skatteoppgjør is registered for this person and inntektsaar"
 UNKNOWN_ORGANISATION: Final = "No organisation is registered with this organisasjonsnummer"
 PERSON_READ: Final[Responses] = (
-    ACCESS_RESPONSES | INVALID | {404: problem_doc(f"{UNKNOWN_PERSON}, or {NO_ASSESSMENT}")}
+    ACCESS_RESPONSES
+    | INVALID
+    | {404: problem_doc(f"{UNKNOWN_PERSON}, or {NO_ASSESSMENT}")}
+    | RELEASE_RESPONSES
 )
 ORGANISATION_READ: Final[Responses] = (
-    ACCESS_RESPONSES | INVALID | {404: problem_doc(UNKNOWN_ORGANISATION)}
+    ACCESS_RESPONSES | INVALID | {404: problem_doc(UNKNOWN_ORGANISATION)} | RELEASE_RESPONSES
 )
 WRITE: Final[Responses] = UNAUTHORIZED | {
     404: problem_doc("A person, organisation or claim named in the request is not registered"),
@@ -139,9 +150,26 @@ SCOPE_BEREGNET: Final = "skatteetaten:beregnetskatt"
 SCOPE_PGI: Final = "skatteetaten:pensjonsgivendeinntektforfolketrygden"
 SCOPE_RESTANSER: Final = "skatteetaten:restanser"
 
+# One callable per scope, so that a route's guard runs once per request, and the router's
+# check (restanser) is the one the route gets its caller from.
+_summert_reader = require_access(SCOPE_SUMMERT)
+_beregnet_reader = require_access(SCOPE_BEREGNET)
+_pgi_reader = require_access(SCOPE_PGI)
+_restanser_reader = require_access(SCOPE_RESTANSER)
+
+#: The access log's datasets (``felles.access.datasets``) and the fields each API gives.
+RELEASES: Final[dict[str, tuple[str, tuple[str, ...]]]] = {
+    SCOPE_SUMMERT: ("skatt.skatteoppgjoer.sammendrag", ("inntekt", "fradrag", "formue", "gjeld")),
+    SCOPE_BEREGNET: ("skatt.beregnetskatt", ("beregnetSkatt",)),
+    SCOPE_PGI: ("skatt.pensjonsgivendeinntekt", ("pensjonsgivendeInntekt",)),
+    SCOPE_RESTANSER: ("skatt.restanser", ("restanser",)),
+}
+
 formueinntekt = APIRouter(prefix=FORMUEINNTEKT, tags=["skatteetaten: skatteoppgjør"])
 innkreving = APIRouter(
-    prefix=INNKREVING, tags=["skatteetaten: restanser"], dependencies=[access(SCOPE_RESTANSER)]
+    prefix=INNKREVING,
+    tags=["skatteetaten: restanser"],
+    dependencies=[Depends(_restanser_reader)],
 )
 registreringer = APIRouter(
     prefix=REGISTRERINGER,
@@ -468,6 +496,12 @@ def to_restanse(row: RestanseRow) -> Restanse:
     )
 
 
+def _record(request: Request, caller: Caller, scope: str, subject: str) -> None:
+    """Report what the API of ``scope`` gave about ``subject`` (found: else it was a 404)."""
+    dataset, fields = RELEASES[scope]
+    record_release(request, caller, Release(dataset, scope, [subject], fields))
+
+
 def _register(
     database: Database, command: Callable[[UnitOfWork], T], answer: Callable[[T], Any]
 ) -> Any:
@@ -483,13 +517,14 @@ def _register(
 
 @formueinntekt.get(
     "/summertskattegrunnlag/{rettighetspakke}/{inntektsaar}/{personidentifikator}",
-    dependencies=[access(SCOPE_SUMMERT)],
     summary="A person's summed tax bases for an income year (Summert skattegrunnlag)",
     response_model=SummertSkattegrunnlag,
     responses=PERSON_READ,
 )
 def summert_skattegrunnlag(
     database: DatabaseDep,
+    request: Request,
+    caller: Annotated[Caller, Depends(_summert_reader)],
     rettighetspakke: SkattegrunnlagRettighetspakke,
     inntektsaar: Inntektsaar,
     personidentifikator: Personidentifikator,
@@ -497,18 +532,21 @@ def summert_skattegrunnlag(
     """Income, deductions, wealth and debt of the person's current skatteoppgjør."""
     with database.read_session() as session:
         row = _assessment(session, personidentifikator, inntektsaar)
-    return documents.summert_skattegrunnlag(assessment=row)
+    answer = documents.summert_skattegrunnlag(assessment=row)
+    _record(request, caller, SCOPE_SUMMERT, personidentifikator)
+    return answer
 
 
 @formueinntekt.get(
     "/beregnetskatt/{rettighetspakke}/{inntektsaar}/{personidentifikator}",
-    dependencies=[access(SCOPE_BEREGNET)],
     summary="A person's computed tax for an income year (Beregnet skatt)",
     response_model=BeregnetSkatt,
     responses=PERSON_READ,
 )
 def beregnet_skatt(
     database: DatabaseDep,
+    request: Request,
+    caller: Annotated[Caller, Depends(_beregnet_reader)],
     rettighetspakke: BeregnetSkattRettighetspakke,
     inntektsaar: Inntektsaar,
     personidentifikator: Personidentifikator,
@@ -516,23 +554,30 @@ def beregnet_skatt(
     """The taxes of the person's current skatteoppgjør and what they were computed from."""
     with database.read_session() as session:
         row = _assessment(session, personidentifikator, inntektsaar)
-    return documents.beregnet_skatt(assessment=row)
+    answer = documents.beregnet_skatt(assessment=row)
+    _record(request, caller, SCOPE_BEREGNET, personidentifikator)
+    return answer
 
 
 @formueinntekt.get(
     "/pensjonsgivendeinntektforfolketrygden/{inntektsaar}/{personidentifikator}",
-    dependencies=[access(SCOPE_PGI)],
     summary="A person's pensionable income for an income year (for folketrygden)",
     response_model=PensjonsgivendeInntekt,
     responses=PERSON_READ,
 )
 def pensjonsgivende_inntekt(
-    database: DatabaseDep, inntektsaar: Inntektsaar, personidentifikator: Personidentifikator
+    database: DatabaseDep,
+    request: Request,
+    caller: Annotated[Caller, Depends(_pgi_reader)],
+    inntektsaar: Inntektsaar,
+    personidentifikator: Personidentifikator,
 ) -> dict[str, Any]:
     """Pensjonsgivende inntekt of the person's current skatteoppgjør (all from pay)."""
     with database.read_session() as session:
         row = _assessment(session, personidentifikator, inntektsaar)
-    return documents.pensjonsgivende_inntekt(assessment=row)
+    answer = documents.pensjonsgivende_inntekt(assessment=row)
+    _record(request, caller, SCOPE_PGI, personidentifikator)
+    return answer
 
 
 # ------------------------------------------------------------------------------------------
@@ -548,6 +593,8 @@ def pensjonsgivende_inntekt(
 )
 def restanser(
     database: DatabaseDep,
+    request: Request,
+    caller: Annotated[Caller, Depends(_restanser_reader)],
     rettighetspakke: RestanseRettighetspakke,
     organisasjonsnummer: Annotated[OrgnrStr, Path(description="The organisation's number")],
 ) -> dict[str, Any]:
@@ -556,9 +603,12 @@ def restanser(
         if organisasjonsnummer not in units_status(session, orgnrs=[organisasjonsnummer]):
             raise NotFound(UNKNOWN_ORGANISATION)
         found = queries.arrears_of(session, skyldner=organisasjonsnummer)
-    return documents.restanser(
+    answer = documents.restanser(
         organisasjonsnummer=organisasjonsnummer, forfalt_og_ubetalt=found.forfalt_og_ubetalt
     )
+    # An organisation's claims: reported like every read, not logged (no person's data).
+    _record(request, caller, SCOPE_RESTANSER, organisasjonsnummer)
+    return answer
 
 
 # ------------------------------------------------------------------------------------------
