@@ -27,6 +27,7 @@ from felles.access.datasets import expand
 from felles.access.decision import (
     ConsentFact,
     Decision,
+    DelegationFact,
     Facts,
     MachinePrincipal,
     PersonPrincipal,
@@ -36,6 +37,7 @@ from felles.access.decision import (
 )
 from felles.access.legal_bases import Hjemmel, get_hjemler
 from felles.kernel import caches
+from felles.kernel.caches import database_key
 from felles.kernel.clock import get_clock
 from felles.registries.enhetsregisteret.queries import roles_held_by_person, unit_status
 from felles.registries.folkeregister.model import Person
@@ -131,7 +133,7 @@ def load_facts(
         return subject, Facts(subject_known=False)
     subject_ident = person.ident
     acting_org: str | None = None
-    delegations = ()
+    delegations: tuple[DelegationFact, ...] = ()
     parental = False
     guardianship: frozenset[str] = frozenset()
     roles: frozenset[str] = frozenset()
@@ -156,7 +158,7 @@ def load_facts(
                 session, guardian=principal.pid, ward=on_behalf_of, at=at
             )
     orgform = None
-    consents = ()
+    consents: tuple[ConsentFact, ...] = ()
     if acting_org is not None:
         status = unit_status(session, orgnr=acting_org)
         orgform = status.organisasjonsform if status is not None and not status.slettet else None
@@ -236,7 +238,7 @@ _orgforms: dict[tuple[str, str], tuple[str | None, float]] = caches.registered({
 
 def consumer_orgform(session: Session, *, orgnr: str) -> str | None:
     """The consumer's organisasjonsform (None if unknown or deleted), cached for a minute."""
-    key = (str(session.get_bind().url), orgnr)
+    key = (database_key(session), orgnr)
     hit = _orgforms.get(key)
     if hit is not None and time.monotonic() - hit[1] < ORGFORM_CACHE_SECONDS:
         return hit[0]

@@ -356,13 +356,13 @@ def _as_organisation(
             continue
         if not consent.holds_at(request.at):
             continue
-        covered = set()
+        consented: set[str] = set()
         for purpose, fields in consent.rights:
             if purpose == request.purpose:
-                covered |= fields & asked
-        if covered:
-            by_consent |= covered
-            sources.append(Source("samtykke", consent.id, frozenset(covered)))
+                consented |= fields & asked
+        if consented:
+            by_consent |= consented
+            sources.append(Source("samtykke", consent.id, frozenset(consented)))
     withheld: dict[str, str] = {}
     for name in asked - by_law - by_consent:
         if name in scope_failed:

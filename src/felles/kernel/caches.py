@@ -11,10 +11,20 @@ from __future__ import annotations
 from collections.abc import Callable, MutableMapping
 from typing import Any, TypeVar
 
+from sqlalchemy import Connection
+from sqlalchemy.orm import Session
+
 M = TypeVar("M", bound=MutableMapping[Any, Any])
 
 _caches: list[MutableMapping[Any, Any]] = []
 _clearers: list[Callable[[], None]] = []
+
+
+def database_key(session: Session) -> str:
+    """What tells one database from another in a cache key: the URL the session is bound to."""
+    bind = session.get_bind()
+    engine = bind.engine if isinstance(bind, Connection) else bind
+    return str(engine.url)
 
 
 def registered(cache: M) -> M:

@@ -129,7 +129,7 @@ def verification_key(session: Session, kid: str) -> RSAKey | None:
     key table changes only at rotation). A kept key still stops validating at its
     ``expires``, by the felles clock; a rotation reaches a process within the cache time.
     """
-    cache_key = (str(session.get_bind().url), kid)
+    cache_key = (caches.database_key(session), kid)
     hit = _verifying.get(cache_key)
     if hit is None or time.monotonic() - hit[2] > VERIFY_CACHE_SECONDS:
         row = session.get(SigningKey, kid)
