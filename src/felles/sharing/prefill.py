@@ -3,10 +3,12 @@
 A form names its fields, each by an id of the form's own, a data product and a path (``sti``)
 into the product's value. ``prefill`` checks every field first (an unknown product or a path
 that does not start with one of the product's fields is ``InvalidInput``, and nothing is
-released), then calls the distributor's one path, ``felles.sharing.release.release``, once
-per product named, asking only for the product fields the paths start with. The decision,
-the minimisation and the access log are therefore exactly those of a direct read: a field is
-filled only from data released to the caller, and the log holds exactly what was released.
+released), then runs the distributor's one path (``felles.sharing.release``) once per
+product named, asking only for the product fields the paths start with, and writes the log
+entries of all products in one go before answering. The decision, the minimisation and the
+access log are therefore exactly those of direct reads: a field is filled only from data
+released to the caller, and the log holds exactly what was released — all of it or, if the
+log fails, none (503).
 
 Paths (``sti``) are dot-separated components. The first is a field of the product (as
 ``GET /datafordeler/v1/produkter/{produkt}`` lists them). Each further component steps into
@@ -30,11 +32,12 @@ from dataclasses import dataclass
 from typing import Any, Final, Literal
 
 from felles.access.decision import Principal
+from felles.access.log.operations import LogEntry
 from felles.kernel.db import Database
 from felles.kernel.errors import InvalidInput
 from felles.sharing.product import Product
 from felles.sharing.products import PRODUCTS
-from felles.sharing.release import Basis, Outcome, Refused, release
+from felles.sharing.release import Basis, Outcome, Refused, prepare_release, write_log
 
 MAX_FIELDS: Final = 200
 MAX_PATH_LENGTH: Final = 300
@@ -177,8 +180,9 @@ def prefill(
     request_id: str,
     on_behalf_of: str | None = None,
 ) -> Prefilled:
-    """The form's fields, filled where the caller may see the data; one ``release`` per
-    product (each decided and logged as a direct read), nothing released on invalid input."""
+    """The form's fields, filled where the caller may see the data; each product decided as
+    a direct read, the log entries of all of them written at once before the answer, nothing
+    released on invalid input."""
     if not purpose or not purpose.strip():
         raise InvalidInput("State the purpose (formaal) of the request")
     checked = check_form(subject, fields)
@@ -186,10 +190,11 @@ def prefill(
     for item in checked:
         by_product.setdefault(item.product.name, []).append(item)
     outcomes: dict[str, Outcome] = {}
+    entries: list[LogEntry] = []
     for name, items in by_product.items():
         product = items[0].product
         wanted = {item.path[0] for item in items}
-        [outcome] = release(
+        prepared = prepare_release(
             database,
             principal=principal,
             product=product,
@@ -199,7 +204,11 @@ def prefill(
             fields=[f for f in product.field_names if f in wanted],
             on_behalf_of=on_behalf_of,
         )
+        [outcome] = prepared.outcomes
         outcomes[name] = outcome
+        entries.extend(prepared.entries)
+    # One write for the whole form: either every product's release is logged or none.
+    write_log(database, entries)
     answers: list[Filled] = []
     for item in checked:
         head = item.path[0]

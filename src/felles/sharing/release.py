@@ -21,11 +21,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any, Final, Literal
 
 from felles.access.decide import decide_many
 from felles.access.decision import Decision, MachinePrincipal, Principal
-from felles.access.legal_bases import by_id, get_hjemler
+from felles.access.legal_bases import Hjemmel, by_id, get_hjemler
 from felles.access.log.operations import LogEntry
 from felles.access.log.writer import writer_for
 from felles.kernel.clock import get_clock
@@ -108,8 +109,14 @@ def _short(product: Product, names: frozenset[str]) -> tuple[str, ...]:
     return tuple(sorted(name[prefix:] for name in names))
 
 
+@cache
+def _laws() -> dict[str, Hjemmel]:
+    """The legal-basis register by id (loaded once per process, as the register is)."""
+    return by_id(get_hjemler())
+
+
 def _basis(product: Product, decision: Decision) -> tuple[Basis, ...]:
-    laws = by_id(get_hjemler())
+    laws = _laws()
     out: list[Basis] = []
     for source in decision.sources:
         fields = _short(product, source.fields)
@@ -192,6 +199,15 @@ def _log_entries(
     return entries
 
 
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """Outcomes decided and loaded, and the access-log entries that must be committed before
+    any of them is handed out (``write_log``)."""
+
+    outcomes: list[Outcome]
+    entries: list[LogEntry]
+
+
 def release(
     database: Database,
     *,
@@ -210,13 +226,59 @@ def release(
     Each subject is ``Released`` (the permitted fields and their basis; logged before this
     returns) or ``Refused`` (nothing released, nothing logged).
     """
+    prepared = prepare_release(
+        database,
+        principal=principal,
+        product=product,
+        subjects=subjects,
+        purpose=purpose,
+        request_id=request_id,
+        fields=fields,
+        on_behalf_of=on_behalf_of,
+        relatert_til=relatert_til,
+        at=at,
+    )
+    write_log(database, prepared.entries)
+    return prepared.outcomes
+
+
+def write_log(database: Database, entries: Sequence[LogEntry]) -> None:
+    """Commit ``entries`` to the access log (group commit); 503 if the log cannot take them,
+    in which case the caller must release nothing."""
+    if not entries:
+        return
+    try:
+        writer_for(database).write(entries)
+    except InvalidInput:
+        raise  # an entry the log refuses is a fault in building it, not an outage
+    except Exception as error:
+        raise ServiceUnavailable(
+            "The access log could not record the release; nothing was released"
+        ) from error
+
+
+def prepare_release(
+    database: Database,
+    *,
+    principal: Principal,
+    product: Product,
+    subjects: Sequence[str],
+    purpose: str,
+    request_id: str,
+    fields: Sequence[str] | None = None,
+    on_behalf_of: str | None = None,
+    relatert_til: str | None = None,
+    at: datetime | None = None,
+) -> Prepared:
+    """``release`` up to the log: the outcomes and their log entries, nothing written. A
+    caller combining several products (prefill) writes all their entries at once."""
     wanted = _subjects(subjects)
     names = chosen_fields(product, fields)
     when = at or get_clock().now()
     if not purpose or not purpose.strip():
         raise InvalidInput("State the purpose (formaal) of the request")
     if product.sensitivity == "open":
-        return _release_open(database, product, wanted, names, when)
+        return Prepared(_release_open(database, product, wanted, names, when), [])
     full = [product.full_name(name) for name in names]
     with database.read_session() as session:
         decided = decide_many(
@@ -266,16 +328,7 @@ def release(
                 at=when,
             )
         )
-    if entries:
-        try:
-            writer_for(database).write(entries)
-        except InvalidInput:
-            raise
-        except Exception as error:  # the log did not take it: release nothing
-            raise ServiceUnavailable(
-                "The access log could not record the release; nothing was released"
-            ) from error
-    return outcomes
+    return Prepared(outcomes, entries)
 
 
 def _release_open(
