@@ -22,5 +22,8 @@ def test_a_dead_idle_connection_is_replaced(
         other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
         other.commit()
     killer.dispose()
-    with database.read_session() as session:
-        assert session.execute(text("SELECT 1")).scalar_one() == 1
+    try:
+        with database.read_session() as session:
+            assert session.execute(text("SELECT 1")).scalar_one() == 1
+    finally:
+        database.engine.dispose()  # no connection of this test outlives it

@@ -112,7 +112,8 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         # Plain postgresql:// means psycopg 3 here; psycopg2 is not a dependency.
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-    engine = create_engine(url, echo=echo, pool_size=10, max_overflow=10)
+    # LIFO: the busiest connections are reused, so idle ones age out and are pinged.
+    engine = create_engine(url, echo=echo, pool_size=10, max_overflow=10, pool_use_lifo=True)
     event.listen(engine, "checkin", _note_checkin)
     event.listen(engine, "checkout", _ping_if_idle)
     return engine
@@ -120,7 +121,8 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
 
 #: A pooled connection idle longer than this is pinged before use (a server restart or a
 #: dropped connection shows then). Pinging every checkout, as ``pool_pre_ping`` does, costs
-#: a round trip per request on the hot paths.
+#: a round trip per request on the hot paths. A connection lost while recently used fails
+#: its next statement once; SQLAlchemy then renews the whole pool.
 IDLE_PING_SECONDS = 10.0
 
 
