@@ -50,9 +50,10 @@ def _error(mp: Maskinporten, assertion: str) -> tuple[int, str]:
 def test_refusals_are_oauth_errors(mp: Maskinporten, other_key: RSAKey) -> None:
     now = int(time.time())
     assert _error(mp, mp.assertion(aud="https://maskinporten.no/")) == (400, "invalid_grant")
-    assert _error(mp, mp.assertion(exp=now + 121)) == (400, "invalid_grant")
+    # iat and exp from one instant: a second boundary between them must not shorten the span
+    assert _error(mp, mp.assertion(exp=now + 121, now=now)) == (400, "invalid_grant")
     assert _error(mp, mp.assertion(now=now - 300)) == (400, "invalid_grant")  # expired
-    assert _error(mp, mp.assertion(iat=now + 60)) == (400, "invalid_grant")
+    assert _error(mp, mp.assertion(iat=now + 60, now=now)) == (400, "invalid_grant")
     assert _error(mp, mp.assertion(jti=None)) == (400, "invalid_grant")
     assert _error(mp, mp.assertion(key=other_key)) == (400, "invalid_grant")  # wrong key
     unknown_kid = RSAKey.generate_key(2048, parameters={"kid": "unknown"})
