@@ -26,3 +26,20 @@ def test_filter_masks_arguments_of_a_record() -> None:
     )
     RedactingFilter().filter(record)
     assert record.getMessage() == "person *********** moved"
+
+
+def test_logging_follows_a_replaced_stderr(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A handler set up earlier writes to the stderr of now, not a closed one."""
+    import io
+    import logging
+
+    from felles.kernel.logging import configure_logging
+
+    configure_logging("INFO")
+    old = io.StringIO()
+    monkeypatch.setattr("sys.stderr", old)
+    old.close()
+    now = io.StringIO()
+    monkeypatch.setattr("sys.stderr", now)
+    logging.getLogger("felles.test").info("hei")
+    assert "hei" in now.getvalue()
