@@ -1,6 +1,7 @@
 """The decision point: ``decide`` loads the facts a request needs and asks the pure core.
 
-``decide(session, principal, on_behalf_of, action, subject, data, purpose, at=...)`` reads,
+``decide(session, principal, on_behalf_of, action, subject, data, purpose, at=...)`` (and
+``decide_many`` for a batch of subjects, which ``decide`` calls) reads,
 never writes: the caller logs what it releases (``felles.access.log``). It reads the people
 from Folkeregisteret's queries, organisations and roles from Enhetsregisteret's, and this
 block's own consents and fullmakter, then calls ``decision.evaluate`` — which a benchmark (or
@@ -27,7 +28,6 @@ from felles.access.datasets import expand
 from felles.access.decision import (
     ConsentFact,
     Decision,
-    DelegationFact,
     Facts,
     MachinePrincipal,
     PersonPrincipal,
@@ -118,69 +118,28 @@ def subject_relations(session: Session, *, subject_id: int, main: str) -> frozen
     return frozenset(relations)
 
 
-def load_facts(
-    session: Session,
-    *,
-    principal: Principal,
-    on_behalf_of: str | None,
-    subject: str,
-    at: datetime,
-    relatert_til: str | None = None,
-) -> tuple[str, Facts]:
-    """The subject's current identifikasjonsnummer and the facts ``evaluate`` needs."""
-    person = get_person(session, ident=subject)
-    if person is None:
-        return subject, Facts(subject_known=False)
-    subject_ident = person.ident
-    acting_org: str | None = None
-    delegations: tuple[DelegationFact, ...] = ()
-    parental = False
-    guardianship: frozenset[str] = frozenset()
-    roles: frozenset[str] = frozenset()
-    if isinstance(principal, MachinePrincipal):
-        acting_org = principal.orgnr
-    elif on_behalf_of is not None and on_behalf_of != principal.pid:
-        if len(on_behalf_of) == 9:
-            acting_org = on_behalf_of
-            roles = frozenset(
-                role
-                for orgnr, role in roles_held_by_person(session, ident=principal.pid)
-                if orgnr == on_behalf_of
-            )
-        else:
-            delegations = queries.delegation_facts(
-                queries.fullmakter_from_to(session, giver=on_behalf_of, holder=principal.pid)
-            )
-            parental = holds_parental_responsibility(
-                session, parent=principal.pid, child=on_behalf_of, at=at
-            )
-            guardianship = guardianship_areas(
-                session, guardian=principal.pid, ward=on_behalf_of, at=at
-            )
-    orgform = None
-    consents: tuple[ConsentFact, ...] = ()
-    if acting_org is not None:
-        status = unit_status(session, orgnr=acting_org)
-        orgform = status.organisasjonsform if status is not None and not status.slettet else None
-        consents = tuple(
-            queries.consent_fact(row)
-            for row in queries.consents_from_to(session, subject=subject_ident, consumer=acting_org)
+def representation_facts(
+    session: Session, *, principal: PersonPrincipal, on_behalf_of: str, at: datetime
+) -> Facts:
+    """What lets a person act for ``on_behalf_of``: roles in that organisation, or
+    fullmakter, foreldreansvar and vergemål for that person. The same for every subject."""
+    if len(on_behalf_of) == 9:
+        roles = frozenset(
+            role
+            for orgnr, role in roles_held_by_person(session, ident=principal.pid)
+            if orgnr == on_behalf_of
         )
-    relations = (
-        subject_relations(session, subject_id=person.id, main=relatert_til)
-        if relatert_til is not None
-        else frozenset()
-    )
-    return subject_ident, Facts(
-        subject_known=True,
-        adressebeskyttelse=person.adressebeskyttelse,
-        relations=relations,
-        consumer_orgform=orgform,
-        delegations=delegations,
-        parental_responsibility=parental,
-        guardianship_areas=guardianship,
-        roles=roles,
-        consents=consents,
+        return Facts(roles=roles)
+    return Facts(
+        delegations=queries.delegation_facts(
+            queries.fullmakter_from_to(session, giver=on_behalf_of, holder=principal.pid)
+        ),
+        parental_responsibility=holds_parental_responsibility(
+            session, parent=principal.pid, child=on_behalf_of, at=at
+        ),
+        guardianship_areas=guardianship_areas(
+            session, guardian=principal.pid, ward=on_behalf_of, at=at
+        ),
     )
 
 
@@ -201,30 +160,21 @@ def decide(
 
     ``data`` names fields or whole datasets (``felles.access.datasets``); an unknown name is
     InvalidInput. ``relatert_til`` is the case's main person, for legal bases limited to their
-    children, parents or spouse. Nothing is written.
+    children, parents or spouse. Nothing is written. ``decide_many`` for one subject.
     """
-    when = at or get_clock().now()
-    fields = expand(data)
-    subject_ident, facts = load_facts(
+    decided = decide_many(
         session,
-        principal=principal,
-        on_behalf_of=on_behalf_of,
-        subject=subject,
-        at=when,
+        principal,
+        on_behalf_of,
+        action,
+        [subject],
+        data,
+        purpose,
+        at=at,
         relatert_til=relatert_til,
+        hjemler=hjemler,
     )
-    if isinstance(principal, PersonPrincipal) and subject == principal.pid:
-        subject_ident = principal.pid
-    request = Request(
-        principal=principal,
-        on_behalf_of=on_behalf_of,
-        action=action,
-        subject=subject_ident,
-        data=fields,
-        purpose=purpose,
-        at=when,
-    )
-    return evaluate(request, facts, hjemler if hjemler is not None else get_hjemler())
+    return decided[subject][1]
 
 
 #: Organisasjonsform of consumers, kept per process for ``ORGFORM_CACHE_SECONDS``: every
@@ -282,8 +232,8 @@ def decide_many(
         acting_org = principal.orgnr
     elif on_behalf_of is not None and on_behalf_of != principal.pid:
         # The representation does not depend on the subject: load it once.
-        _, shared = load_facts(
-            session, principal=principal, on_behalf_of=on_behalf_of, subject=principal.pid, at=when
+        shared = representation_facts(
+            session, principal=principal, on_behalf_of=on_behalf_of, at=when
         )
         if len(on_behalf_of) == 9:
             acting_org = on_behalf_of

@@ -41,16 +41,6 @@ def consent_history(session: Session, *, consent_id: str) -> list[SamtykkeHendel
     return list(session.scalars(query))
 
 
-def consents_from_to(session: Session, *, subject: str, consumer: str) -> list[Samtykke]:
-    """Every consent request from ``subject`` to ``consumer`` (any status)."""
-    query = (
-        select(Samtykke)
-        .where(Samtykke.fra_ident == subject, Samtykke.til_orgnr == consumer)
-        .order_by(Samtykke.opprettet, Samtykke.id)
-    )
-    return list(session.scalars(query))
-
-
 def consents_to(session: Session, *, subjects: Collection[str], consumer: str) -> list[Samtykke]:
     """Every consent request to ``consumer`` from any of ``subjects`` (any status)."""
     wanted = sorted(set(subjects))
