@@ -42,8 +42,10 @@ from felles.kernel.clock import get_clock
 from felles.registries.enhetsregisteret.queries import roles_held_by_person, unit_status
 from felles.registries.folkeregister.model import Person
 from felles.registries.folkeregister.queries import (
+    children_of,
     current_relation_exists,
     get_person,
+    parents_of,
     person_keys,
     spouse_of,
 )
@@ -97,25 +99,21 @@ def guardianship_areas(
     return frozenset()
 
 
-def subject_relations(session: Session, *, subject_id: int, main: str) -> frozenset[str]:
-    """The subject's (a person's row id) relations to the case's main person: barn,
-    forelder, ektefelle."""
+def relations_to(session: Session, *, main: str) -> dict[int, frozenset[str]]:
+    """Each person's relations to the case's main person, by row id: barn (a child of the
+    main person), forelder, ektefelle. Read once for a whole batch of subjects."""
     main_row = get_person(session, ident=main)
     if main_row is None:
-        return frozenset()
-    relations: set[str] = set()
-    if current_relation_exists(
-        session, person_id=main_row.id, relatert_person_id=subject_id, roles=("barn",)
-    ):
-        relations.add("barn")
-    if current_relation_exists(
-        session, person_id=main_row.id, relatert_person_id=subject_id, roles=PARENT_ROLES
-    ):
-        relations.add("forelder")
+        return {}
+    found: dict[int, set[str]] = {}
+    for child in children_of(session, person=main_row):
+        found.setdefault(child.id, set()).add("barn")
+    for parent in parents_of(session, person=main_row):
+        found.setdefault(parent.id, set()).add("forelder")
     spouse = spouse_of(session, person=main_row)
-    if spouse is not None and spouse.id == subject_id:
-        relations.add("ektefelle")
-    return frozenset(relations)
+    if spouse is not None:
+        found.setdefault(spouse.id, set()).add("ektefelle")
+    return {person_id: frozenset(names) for person_id, names in found.items()}
 
 
 def representation_facts(
@@ -253,6 +251,7 @@ def decide_many(
             at=when,
         )
 
+    related = relations_to(session, main=relatert_til) if relatert_til is not None else {}
     decisions: dict[str, tuple[str, Decision]] = {}
     facts_of: dict[str, Facts] = {}
     for subject in wanted:
@@ -267,11 +266,7 @@ def decide_many(
             shared,
             subject_known=True,
             adressebeskyttelse=key.adressebeskyttelse,
-            relations=(
-                subject_relations(session, subject_id=key.id, main=relatert_til)
-                if relatert_til is not None
-                else frozenset()
-            ),
+            relations=related.get(key.id, frozenset()),
         )
         facts_of[subject] = facts
         decisions[subject] = (key.ident, evaluate(request_for(subject, key.ident), facts, rules))

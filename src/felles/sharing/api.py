@@ -23,7 +23,7 @@ from fastapi import APIRouter, Header, Path, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-from felles.kernel.errors import Forbidden, Problem
+from felles.kernel.errors import Forbidden, NotFound, Problem
 from felles.kernel.web import ACCESS_RESPONSES, DatabaseDep, problem_doc
 from felles.sharing import changes_api, evidence_api, prefill_api
 from felles.sharing.callers import PrincipalDep
@@ -159,19 +159,13 @@ def _basis_out(outcome: Released) -> list[BasisOut]:
 
 def refusal_problem(product: Product, refused: Refused) -> Problem:
     """The problem+json of a refusal: what was missing, per field."""
-    problem = Forbidden if refused.status == 403 else _NotRegistered
+    problem = Forbidden if refused.status == 403 else NotFound
     return problem(
         f"{refused.text} ({product.name})",
         kode=refused.code,
         produkt=product.name,
         tilbakeholdt=dict(refused.withheld),
     )
-
-
-class _NotRegistered(Problem):
-    status = 404
-    slug = "not-found"
-    title = "Not found"
 
 
 def _request_id(given: str | None) -> str:
