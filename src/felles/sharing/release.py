@@ -27,17 +27,14 @@ from typing import Any, Final, Literal
 from felles.access.decide import decide_many
 from felles.access.decision import Decision, MachinePrincipal, Principal
 from felles.access.legal_bases import Hjemmel, by_id, get_hjemler
-from felles.access.log.operations import LogEntry
-from felles.access.log.writer import writer_for
+from felles.access.log.operations import PORTAL_ORGNR, LogEntry
+from felles.access.log.writer import write_or_refuse
 from felles.kernel.clock import get_clock
 from felles.kernel.db import Database
-from felles.kernel.errors import InvalidInput, ServiceUnavailable, TooManyIdentifiers
+from felles.kernel.errors import InvalidInput, TooManyIdentifiers
 from felles.sharing.product import Product
 
 MAX_SUBJECTS: Final = 1000
-#: The organisation a person's own use of felles is logged under when they act for another
-#: person (there is no consuming agency): Digitaliseringsdirektoratet, which runs the portal.
-PORTAL_ORGNR: Final = "991825827"
 
 BasisType = Literal["hjemmel", "samtykke", "egne-data", "aapne-data"]
 
@@ -245,16 +242,7 @@ def release(
 def write_log(database: Database, entries: Sequence[LogEntry]) -> None:
     """Commit ``entries`` to the access log (group commit); 503 if the log cannot take them,
     in which case the caller must release nothing."""
-    if not entries:
-        return
-    try:
-        writer_for(database).write(entries)
-    except InvalidInput:
-        raise  # an entry the log refuses is a fault in building it, not an outage
-    except Exception as error:
-        raise ServiceUnavailable(
-            "The access log could not record the release; nothing was released"
-        ) from error
+    write_or_refuse(database, entries)
 
 
 def prepare_release(

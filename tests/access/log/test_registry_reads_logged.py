@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from joserfc.jwk import RSAKey
 from sqlalchemy import select
 
-from felles.access.log import registry_reads
+from felles.access.log import writer
 from felles.access.log.model import LogEntryRow
 from felles.kernel.clock import SimulatedClock
 from felles.kernel.db import Database
@@ -501,7 +501,7 @@ def test_a_log_that_fails_releases_nothing(
         def write(self, entries: Any) -> Any:
             raise RuntimeError("the log's database is gone")
 
-    monkeypatch.setattr(registry_reads, "writer_for", lambda database: Broken())
+    monkeypatch.setattr(writer, "writer_for", lambda database: Broken())
     answer = app_client.get(PERSON.format(person), headers=org(FREG))
     assert answer.status_code == 503
     assert answer.headers["content-type"].startswith("application/problem+json")

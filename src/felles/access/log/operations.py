@@ -41,6 +41,10 @@ __all__ = [
 ]
 
 HEAD_ID: Final = 1
+#: The organisation a person's own use of felles is logged under when the data are someone
+#: else's (a person acting for another, or reading a registry answer that names others): the
+#: log needs an organisation, and Digitaliseringsdirektoratet runs the login and the portal.
+PORTAL_ORGNR: Final = "991825827"
 _ENTRIES: Final = cast(Table, LogEntryRow.__table__)
 _HEAD: Final = cast(Table, ChainHead.__table__)
 MAX_FIELDS: Final = 200

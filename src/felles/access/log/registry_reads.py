@@ -36,11 +36,11 @@ from typing import Final
 
 from fastapi import Request
 
-from felles.access.log.operations import LogEntry
-from felles.access.log.writer import writer_for
+from felles.access.log.operations import PORTAL_ORGNR, LogEntry
+from felles.access.log.writer import write_or_refuse
 from felles.kernel.clock import get_clock
 from felles.kernel.db import Database
-from felles.kernel.errors import InvalidInput, Problem, ServiceUnavailable
+from felles.kernel.errors import InvalidInput, ServiceUnavailable
 from felles.kernel.ids import InvalidIdentifier, parse_person_identifier
 from felles.kernel.web import Caller, Release
 from felles.registries.folkeregister.queries import person_idents
@@ -51,9 +51,6 @@ PURPOSE_HEADER: Final = "X-Formaal"
 REQUEST_ID_HEADER: Final = "X-Request-ID"
 #: The purpose logged when the caller states none.
 NO_PURPOSE: Final = "ikke-oppgitt"
-#: Digitaliseringsdirektoratet, which runs ID-porten: the organisation a person's own use of
-#: a registry API is logged under when the answer holds other people's data.
-DIGDIR_ORGNR: Final = "991825827"
 MAX_PURPOSE: Final = 200
 MAX_REQUEST_ID: Final = 64
 _CONTROL: Final = re.compile(r"[\x00-\x1f\x7f]")
@@ -128,7 +125,7 @@ def record_registry_reads(
     if kind == "organisation":
         konsument, aktoer, own = str(principal.orgnr), None, None
     elif kind == "person":
-        konsument, aktoer, own = DIGDIR_ORGNR, str(principal.pid), str(principal.pid)
+        konsument, aktoer, own = PORTAL_ORGNR, str(principal.pid), str(principal.pid)
     else:  # no other principal exists; release nothing that cannot be logged
         raise ServiceUnavailable("The access log cannot record a release to this caller")
     database: Database = request.app.state.database
@@ -166,11 +163,4 @@ def record_registry_reads(
         )
         for release, subjekt in released
     ]
-    try:
-        writer_for(database).write(entries)
-    except Problem:  # InvalidInput: an entry the log refuses (nothing written)
-        raise
-    except Exception as error:  # the log did not take it: release nothing
-        raise ServiceUnavailable(
-            "The access log could not record the release; nothing was released"
-        ) from error
+    write_or_refuse(database, entries)

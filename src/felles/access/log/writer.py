@@ -18,6 +18,7 @@ from typing import Any, Final
 
 from felles.access.log.operations import Appended, LogEntry, append_rows, prepare
 from felles.kernel.db import Database
+from felles.kernel.errors import Problem, ServiceUnavailable
 
 MAX_BATCH: Final = 2000
 
@@ -94,6 +95,22 @@ class GroupWriter:
                 last = number + len(pending.rows) - 1
                 pending.done.set_result(Appended(first=number, last=last, hash=appended.hash))
                 number = last + 1
+
+
+def write_or_refuse(database: Database, entries: Sequence[LogEntry]) -> None:
+    """Commit ``entries`` through the process's group writer, or raise: an entry the log
+    refuses is the caller's fault (its Problem, 4xx); any other failure is 503
+    (``ServiceUnavailable``), and the caller must release nothing."""
+    if not entries:
+        return
+    try:
+        writer_for(database).write(entries)
+    except Problem:
+        raise
+    except Exception as error:
+        raise ServiceUnavailable(
+            "The access log could not record the release; nothing was released"
+        ) from error
 
 
 _writers: dict[int, GroupWriter] = {}
