@@ -163,7 +163,7 @@ class Lookup:
 
     def principal(self) -> Any:
         """The token checked and turned into the decision point's principal (as the API)."""
-        with self.database.read_session() as session:  # as identity's app_validator
+        with self.database.lookup_session() as session:  # as identity's app_validator
             token = validate_access_token(session, self.token)
         return principal_of(Caller(operator=False, scopes=token.scopes, principal=token))
 

@@ -26,7 +26,6 @@ from sqlalchemy.orm import Session
 from felles.access import queries
 from felles.access.datasets import expand
 from felles.access.decision import (
-    ConsentFact,
     Decision,
     Facts,
     MachinePrincipal,
@@ -279,10 +278,8 @@ def decide_many(
     ]
     if not uncovered:
         return decisions
-    consents: dict[str, list[ConsentFact]] = {}
     current = [keys[subject].ident for subject in uncovered]
-    for row in queries.consents_to(session, subjects=current, consumer=acting_org):
-        consents.setdefault(row.fra_ident, []).append(queries.consent_fact(row))
+    consents = queries.consent_facts_to(session, subjects=current, consumer=acting_org)
     for subject in uncovered:
         ident = keys[subject].ident
         if ident not in consents:

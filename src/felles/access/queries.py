@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
+from typing import Any, Final, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from felles.access.decision import ConsentFact, DelegationFact
 from felles.access.model import Fullmakt, Samtykke, SamtykkeHendelse
+from felles.kernel.compiled import CompiledStatement, member
 from felles.kernel.errors import NotFound
 
 UNKNOWN_CONSENT = "No consent request is registered with this id"
@@ -54,7 +56,56 @@ def consents_to(session: Session, *, subjects: Collection[str], consumer: str) -
     return list(session.scalars(query))
 
 
-def consent_fact(row: Samtykke) -> ConsentFact:
+def _consent_facts_select(postgresql: bool) -> Select[Any]:
+    columns = (
+        Samtykke.id,
+        Samtykke.fra_ident,
+        Samtykke.til_orgnr,
+        Samtykke.rettigheter,
+        Samtykke.gyldig_til,
+        Samtykke.samtykket,
+        Samtykke.status,
+        Samtykke.avsluttet,
+    )
+    return (
+        select(*columns)
+        .where(
+            Samtykke.til_orgnr == bindparam("consumer"),
+            member(Samtykke.fra_ident, "subjects", postgresql=postgresql),
+        )
+        .order_by(Samtykke.opprettet, Samtykke.id)
+    )
+
+
+# The decision point reads these for every request whose legal bases leave fields uncovered.
+_CONSENT_FACTS: Final = CompiledStatement(_consent_facts_select, lists=("subjects",))
+
+
+def consent_facts_to(
+    session: Session, *, subjects: Collection[str], consumer: str
+) -> dict[str, list[ConsentFact]]:
+    """``consents_to`` as the decision point sees them, by subject (one compiled statement)."""
+    wanted = sorted(set(subjects))
+    found: dict[str, list[ConsentFact]] = {}
+    if not wanted:
+        return found
+    for row in _CONSENT_FACTS.rows(session, _ConsentRow._make, subjects=wanted, consumer=consumer):
+        found.setdefault(row.fra_ident, []).append(consent_fact(row))
+    return found
+
+
+class _ConsentRow(NamedTuple):
+    id: str
+    fra_ident: str
+    til_orgnr: str
+    rettigheter: list[dict[str, Any]]
+    gyldig_til: datetime
+    samtykket: datetime | None
+    status: str
+    avsluttet: datetime | None
+
+
+def consent_fact(row: Samtykke | _ConsentRow) -> ConsentFact:
     """The consent as the decision point sees it."""
     ended = row.avsluttet if row.status in ("revoked", "expired") else None
     return ConsentFact(

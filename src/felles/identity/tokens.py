@@ -199,6 +199,6 @@ def app_validator(request: Request, token: str) -> tuple[Principal, frozenset[st
     """``felles.kernel.web.TokenValidator`` for the application: the token's principal and
     scopes, checked against the application's own database (InvalidToken otherwise)."""
     database: Database = request.app.state.database
-    with database.read_session() as session:
+    with database.lookup_session() as session:  # a key read at most: no transaction
         principal = validate_access_token(session, token)
     return principal, principal.scopes

@@ -9,9 +9,10 @@ it was read from.
 from __future__ import annotations
 
 from collections.abc import Callable, MutableMapping
+from functools import lru_cache
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection
+from sqlalchemy import URL, Connection
 from sqlalchemy.orm import Session
 
 M = TypeVar("M", bound=MutableMapping[Any, Any])
@@ -24,7 +25,12 @@ def database_key(session: Session) -> str:
     """What tells one database from another in a cache key: the URL the session is bound to."""
     bind = session.get_bind()
     engine = bind.engine if isinstance(bind, Connection) else bind
-    return str(engine.url)
+    return _url_text(engine.url)
+
+
+@lru_cache(maxsize=64)
+def _url_text(url: URL) -> str:
+    return str(url)  # rendering costs more than the cache lookups it keys
 
 
 def registered(cache: M) -> M:

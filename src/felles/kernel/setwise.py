@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any, Final, cast
 
-from sqlalchemy import CursorResult, Table, and_, bindparam, insert, text, update
+from sqlalchemy import Connection, CursorResult, Table, and_, bindparam, insert, text, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
@@ -36,8 +36,9 @@ __all__ = ["insert_many", "insert_returning_ids", "update_many"]
 _PG_DIALECT: Final = postgresql.dialect()  # type: ignore[no-untyped-call]
 
 
-def _is_postgresql(session: Session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
+def _is_postgresql(target: Session | Connection) -> bool:
+    dialect = target.dialect if isinstance(target, Connection) else target.get_bind().dialect
+    return dialect.name == "postgresql"
 
 
 def _iso(value: Any) -> str:
@@ -67,8 +68,11 @@ def _pg_insert(table: Table, columns: tuple[str, ...]) -> Any:
     )
 
 
-def insert_many(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Insert ``rows`` (each with the same keys, column names) in one statement."""
+def insert_many(
+    session: Session | Connection, table: Table, rows: Sequence[Mapping[str, Any]]
+) -> None:
+    """Insert ``rows`` (each with the same keys, column names) in one statement, in the
+    session's or connection's transaction."""
     if not rows:
         return
     if not _is_postgresql(session):

@@ -268,7 +268,7 @@ def prepare_release(
     if product.sensitivity == "open":
         return Prepared(_release_open(database, product, wanted, names, when), [])
     full = [product.full_name(name) for name in names]
-    with database.read_session() as session:
+    with database.lookup_session() as session:
         decided = decide_many(
             session,
             principal,
@@ -326,7 +326,7 @@ def _release_open(
     names: tuple[str, ...],
     when: datetime,
 ) -> list[Outcome]:
-    with database.read_session() as session:
+    with database.lookup_session() as session:
         loaded = product.load(session, subjects, when)
     outcomes: list[Outcome] = []
     for subject in subjects:

@@ -16,7 +16,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Final, cast
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    Executable,
+    Table,
+    bindparam,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -24,6 +33,7 @@ from sqlalchemy.orm import Session
 from felles.access.log import chain
 from felles.access.log.model import ChainHead, Checkpoint, LogEntryRow
 from felles.kernel.clock import get_clock
+from felles.kernel.compiled import CompiledStatement, Target, connection_of
 from felles.kernel.db import UnitOfWork
 from felles.kernel.errors import InvalidInput
 from felles.kernel.ids import InvalidIdentifier, parse_organisasjonsnummer, parse_person_identifier
@@ -154,28 +164,40 @@ def validate(entries: Sequence[LogEntry]) -> None:
     prepare(entries)
 
 
-def _advance_head(session: Session, count: int) -> tuple[int, str]:
+def _advance_statement(_postgresql: bool) -> Executable:
+    return (
+        update(_HEAD)
+        .where(_HEAD.c.id == HEAD_ID)
+        .values(sekvensnummer=_HEAD.c.sekvensnummer + bindparam("count", type_=BigInteger()))
+        .returning(_HEAD.c.sekvensnummer, _HEAD.c.hash)
+    )
+
+
+def _store_head_statement(_postgresql: bool) -> Executable:
+    return update(_HEAD).where(_HEAD.c.id == HEAD_ID).values(hash=bindparam("hash"))
+
+
+# Every group commit of the data distributor runs these (kernel.compiled, decision 0029).
+_ADVANCE: Final = CompiledStatement(_advance_statement)
+_STORE_HEAD: Final = CompiledStatement(_store_head_statement)
+
+
+def _advance_head(target: Target, count: int) -> tuple[int, str]:
     """Lock the chain head and move it ``count`` entries on: (the new last number, old hash).
 
     ``UPDATE … RETURNING`` takes the row lock (PostgreSQL) or the write lock (SQLite) and
     reads in one statement; the lock is held until the caller's transaction ends.
     """
-    advance = (
-        update(_HEAD)
-        .where(_HEAD.c.id == HEAD_ID)
-        .values(sekvensnummer=_HEAD.c.sekvensnummer + count)
-        .returning(_HEAD.c.sekvensnummer, _HEAD.c.hash)
-    )
-    row = session.execute(advance).first()
-    if row is None:  # the first append ever: make the head (once, whoever comes first)
-        dialect_insert = pg_insert if session.get_bind().dialect.name == "postgresql" else None
+    rows = _ADVANCE.rows(target, tuple, count=count)
+    if not rows:  # the first append ever: make the head (once, whoever comes first)
+        connection = connection_of(target)
+        postgresql = connection.dialect.name == "postgresql"
+        dialect_insert = pg_insert if postgresql else sqlite_insert
         values = {"id": HEAD_ID, "sekvensnummer": 0, "hash": chain.GENESIS}
-        if dialect_insert is not None:
-            session.execute(dialect_insert(ChainHead).values(values).on_conflict_do_nothing())
-        else:
-            session.execute(sqlite_insert(ChainHead).values(values).on_conflict_do_nothing())
-        row = session.execute(advance).one()
-    return int(row[0]), str(row[1])
+        connection.execute(dialect_insert(_HEAD).values(values).on_conflict_do_nothing())
+        rows = _ADVANCE.rows(target, tuple, count=count)
+    [(last, previous)] = rows
+    return int(last), str(previous)
 
 
 def append(target: Session | UnitOfWork, entries: Sequence[LogEntry]) -> Appended:
@@ -189,29 +211,32 @@ def append(target: Session | UnitOfWork, entries: Sequence[LogEntry]) -> Appende
     return append_rows(session, prepare(entries))
 
 
-def append_rows(session: Session, rows: list[dict[str, Any]]) -> Appended:
+def append_rows(target: Target, rows: list[dict[str, Any]]) -> Appended:
     """``append`` for rows already made by ``prepare`` (the group writer prepares them in
-    the requests' threads, so the thread holding the chain head does as little as it can)."""
+    the requests' threads, so the thread holding the chain head does as little as it can),
+    in the transaction of ``target``, a session or a Core connection."""
     now = get_clock().now()
-    last, previous = _advance_head(session, len(rows))
+    last, previous = _advance_head(target, len(rows))
     first = last - len(rows) + 1
     hashes: dict[int, str] = {}
     for number, row in enumerate(rows, start=first):
         row["sekvensnummer"] = number
         previous = chain.entry_hash(previous, row)
         row["hash"] = hashes[number] = previous
-    insert_many(session, _ENTRIES, rows)
-    session.execute(update(_HEAD).where(_HEAD.c.id == HEAD_ID).values(hash=previous))
+    insert_many(target, _ENTRIES, rows)
+    _STORE_HEAD.run(target, hash=previous)
     every = get_settings().access_log_checkpoint_every
     made: tuple[int, ...] = ()
     if every > 0:
         made = tuple(range(-(-first // every) * every, last + 1, every))
         for number in made:
-            _store_checkpoint(session, number, hashes[number], now)
+            _store_checkpoint(connection_of(target), number, hashes[number], now)
     return Appended(first=first, last=last, hash=previous, checkpoints=made)
 
 
-def _store_checkpoint(session: Session, number: int, hash: str, now: datetime) -> Checkpoint:
+def _store_checkpoint(
+    session: Session | Connection, number: int, hash: str, now: datetime
+) -> Checkpoint:
     key = chain.signing_key()
     when = now.astimezone(UTC)
     signature = chain.sign_checkpoint(key, sekvensnummer=number, hash=hash, tidspunkt=when)

@@ -45,7 +45,6 @@ from sqlalchemy import (
     literal_column,
     null,
     select,
-    text,
     true,
     union,
 )
@@ -54,6 +53,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 from felles.kernel.clock import get_clock
+from felles.kernel.compiled import CompiledStatement, member
 from felles.kernel.db import array_literal, member_of
 from felles.kernel.errors import NotFound
 from felles.kernel.events import last_seq, read_events
@@ -166,29 +166,41 @@ class PersonKey:
     adressebeskyttelse: str
 
 
+def _keys_select(postgresql: bool) -> Select[Any]:
+    columns = (_person.c.id, _person.c.ident, _person.c.adressebeskyttelse)
+    return select(*columns).where(member(_person.c.ident, "idents", postgresql=postgresql))
+
+
+def _former_keys_select(postgresql: bool) -> Select[Any]:
+    columns = (_person.c.id, _person.c.ident, _person.c.adressebeskyttelse, _tidligere.c.ident)
+    return (
+        select(*columns)
+        .join(_tidligere, _tidligere.c.person_id == _person.c.id)
+        .where(member(_tidligere.c.ident, "idents", postgresql=postgresql))
+    )
+
+
+def _key_of(row: Sequence[Any]) -> PersonKey:
+    return PersonKey(row[0], row[1], row[2])
+
+
+# The decision point reads these for every request the data distributor serves.
+_KEYS: Final = CompiledStatement(_keys_select, lists=("idents",))
+_FORMER_KEYS: Final = CompiledStatement(_former_keys_select, lists=("idents",))
+
+
 def person_keys(session: Session, *, idents: Collection[str]) -> dict[str, PersonKey]:
     """``PersonKey`` of each person asked for, by the number asked (current or former);
-    unknown ones left out. One plain statement (no ORM objects), a second only for numbers
-    that are not current."""
+    unknown ones left out. One compiled statement (``kernel.compiled``), a second only for
+    numbers that are not current."""
     wanted = sorted(set(idents))
     if not wanted:
         return {}
-    columns = (_person.c.id, _person.c.ident, _person.c.adressebeskyttelse)
-    found = {
-        row[1]: PersonKey(row[0], row[1], row[2])
-        for row in session.execute(
-            select(*columns).where(member_of(session, _person.c.ident, wanted))
-        )
-    }
+    found = {key.ident: key for key in _KEYS.rows(session, _key_of, idents=wanted)}
     missing = [ident for ident in wanted if ident not in found]
     if missing:
-        query = (
-            select(_tidligere.c.ident, *columns)
-            .join(_person, _person.c.id == _tidligere.c.person_id)
-            .where(member_of(session, _tidligere.c.ident, missing))
-        )
-        for row in session.execute(query):
-            found[row[0]] = PersonKey(row[1], row[2], row[3])
+        for row in _FORMER_KEYS.rows(session, tuple, idents=missing):
+            found[row[3]] = _key_of(row)
     return found
 
 
@@ -325,12 +337,6 @@ POSTGRESQL_FAST_PATH = True
 # Relation rows are streamed in chunks of this many (libpq 17's chunked rows mode).
 _STREAM_CHUNK: Final = 64
 _CHUNKED_ROWS_LIBPQ: Final = 170000
-# PostgreSQL compiles a statement whose estimated cost passes jit_above_cost (100 000 by
-# default). The relations of a few hundred people get there — the planner expects 13 relations
-# a person where there are 2.6 — and compiling then costs ~18 ms of a 25 ms statement. So JIT is
-# off for the rest of the transaction of a large batch (SET LOCAL; nothing else changes).
-_NO_JIT_FROM: Final = 100
-_NO_JIT: Final = text("SET LOCAL jit = off")
 _ISO_SECONDS: Final = '\'YYYY-MM-DD"T"HH24:MI:SS"+00:00"\''
 _ISO_MICROSECONDS: Final = '\'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"\''
 _DATE_INSTANT: Final = "'YYYY-MM-DD\"T00:00:00+00:00\"'"
@@ -511,9 +517,7 @@ def _relation_runs(
         yield from _runs(map(_relation_row, session.execute(query).all()))
         return
     statement = _pg_statement(session.get_bind().dialect, "relations")
-    ids = sorted(person_ids)
-    if len(ids) >= _NO_JIT_FROM:
-        session.execute(_NO_JIT)
+    ids = sorted(person_ids)  # (JIT, which cost large batches dearly, is off: kernel.db)
     with _pg_cursor(session, statement, ids, RelationRow._make) as (cursor, parameters):
         if pq.version() >= _CHUNKED_ROWS_LIBPQ:
             rows: Iterable[RelationRow] = cursor.stream(statement, parameters, size=_STREAM_CHUNK)
