@@ -15,7 +15,7 @@ felles' key). Tables are analysed and read into the OS page cache first.
 
 Figures, each for a fixed time:
 
-* ``ours_saturated``: what a request does minus HTTP: ``validate_access_token`` in a read
+* ``ours_saturated``: what a request does minus HTTP: ``token_principal`` in a read
   session, the principal as the routes' ``callers.principal_of`` makes it, ``release`` of
   ``folkeregister.person.basis`` for purpose ``barnetrygd`` on one random person (decide,
   load, minimise, append to the access log through the group writer and wait for its
@@ -86,7 +86,7 @@ from benchlib import (
 from sqlalchemy import event, func, select, text
 from sqlalchemy.engine import make_url
 
-from felles.identity.tokens import validate_access_token
+from felles.identity.tokens import token_principal
 from felles.kernel.db import Database
 from felles.kernel.web import Caller
 from felles.sharing import release as release_module
@@ -163,8 +163,7 @@ class Lookup:
 
     def principal(self) -> Any:
         """The token checked and turned into the decision point's principal (as the API)."""
-        with self.database.lookup_session() as session:  # as identity's app_validator
-            token = validate_access_token(session, self.token)
+        token = token_principal(self.database, self.token)  # as identity's app_validator
         return principal_of(Caller(operator=False, scopes=token.scopes, principal=token))
 
     def one(self, ident: str) -> bool:

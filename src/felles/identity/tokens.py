@@ -94,6 +94,20 @@ VALIDATED_CACHE_SIZE: Final = 50_000
 _validated: dict[tuple[str, str], tuple[Principal, int, float]] = caches.registered({})
 
 
+def cached_principal(token: str, *, audience: str | None = None) -> Principal | None:
+    """The principal of ``token`` if it was found valid a moment ago and has not expired
+    since; None when it must be checked (``validate_access_token``)."""
+    expected_aud = audience or get_settings().identity_default_audience
+    hit = _validated.get((token, expected_aud))
+    if (
+        hit is not None
+        and time.monotonic() - hit[2] < VALIDATED_CACHE_SECONDS
+        and hit[1] + LEEWAY > epoch(get_clock().now())
+    ):
+        return hit[0]
+    return None
+
+
 def validate_access_token(
     session: Session, token: str, *, audience: str | None = None
 ) -> Principal:
@@ -103,13 +117,9 @@ def validate_access_token(
     the felles clock, and a key rotation or retirement reaches it within the cache time.
     """
     expected_aud = audience or get_settings().identity_default_audience
-    hit = _validated.get((token, expected_aud))
-    if (
-        hit is not None
-        and time.monotonic() - hit[2] < VALIDATED_CACHE_SECONDS
-        and hit[1] + LEEWAY > epoch(get_clock().now())
-    ):
-        return hit[0]
+    known = cached_principal(token, audience=expected_aud)
+    if known is not None:
+        return known
     principal = _validate(session, token, expected_aud)
     if len(_validated) >= VALIDATED_CACHE_SIZE:
         _validated.clear()
@@ -195,10 +205,18 @@ def require_scope(
     return dependency
 
 
+def token_principal(database: Database, token: str) -> Principal:
+    """The principal of a valid access token (InvalidToken otherwise): from the cache of
+    tokens checked a moment ago, or checked against ``database``'s signing keys."""
+    principal = cached_principal(token)
+    if principal is None:
+        with database.lookup_session() as session:  # a key read at most: no transaction
+            principal = validate_access_token(session, token)
+    return principal
+
+
 def app_validator(request: Request, token: str) -> tuple[Principal, frozenset[str]]:
     """``felles.kernel.web.TokenValidator`` for the application: the token's principal and
     scopes, checked against the application's own database (InvalidToken otherwise)."""
-    database: Database = request.app.state.database
-    with database.lookup_session() as session:  # a key read at most: no transaction
-        principal = validate_access_token(session, token)
+    principal = token_principal(request.app.state.database, token)
     return principal, principal.scopes

@@ -153,6 +153,16 @@ def _ping_if_idle(dbapi_connection: Any, record: Any, proxy: Any) -> None:
         raise DisconnectionError("the pooled connection is gone") from error
 
 
+#: Key of a lookup session's per-request memo in ``Session.info`` (``Database.lookup_session``).
+LOOKUP_MEMO = "felles.lookup_memo"
+
+
+def lookup_memo(session: Session) -> dict[Any, Any] | None:
+    """The session's per-request memo if it is a lookup session, else None (a session that
+    may write must read afresh)."""
+    return session.info.get(LOOKUP_MEMO)
+
+
 class Database:
     """An engine plus its session factory: the handle every block is given."""
 
@@ -196,8 +206,14 @@ class Database:
 
         Use it where the reads need no common snapshot — under PostgreSQL's READ COMMITTED a
         transaction gives none either — and nothing is written. Rows stay readable after.
+
+        ``session.info[LOOKUP_MEMO]`` is a dict for the session's lifetime (one request):
+        a query function may keep rows it read there for the next function that needs the
+        same rows, as the decision point and a product both read the people asked about.
+        Nothing is written in this session, so nothing it keeps goes stale within it.
         """
         session = self._lookup_factory()
+        session.info[LOOKUP_MEMO] = {}
         try:
             yield session
         finally:

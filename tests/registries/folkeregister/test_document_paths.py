@@ -86,7 +86,6 @@ def test_the_postgresql_path_gives_the_generic_documents(
             fast = _documents(frg, asked, **options)
             with monkeypatch.context() as patch:
                 patch.setattr(queries, "_STREAM_CHUNK", 2)  # runs across many chunks
-                patch.setattr(queries, "_NO_JIT_FROM", 1)  # as for a large batch
                 assert _documents(frg, asked, **options) == fast
             with monkeypatch.context() as patch:
                 patch.setattr(queries, "_CHUNKED_ROWS_LIBPQ", 10**9)  # a libpq before 17

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any, Final
 
+from sqlalchemy import Connection
+
 from felles.access.log.operations import Appended, LogEntry, append_rows, prepare
-from felles.kernel.db import Database
+from felles.kernel.db import IDLE_PING_SECONDS, Database
 from felles.kernel.errors import Problem, ServiceUnavailable
 
 MAX_BATCH: Final = 2000
@@ -78,19 +81,35 @@ class GroupWriter:
         return batch
 
     def _run(self) -> None:
+        # The writer keeps one Core connection (not a session, not a pool checkout per
+        # batch): a group commit is four statements, and those would cost more than they do.
+        # After a failure the connection is dropped and the next batch takes a new one; one
+        # idle for a while goes back to the pool, which pings it before it is used again.
+        connection: Connection | None = None
+        used = 0.0
         while True:
             first = self._queue.get()
             if first is None:
+                if connection is not None:
+                    connection.close()
                 return
             batch = self._take(first)
+            if connection is not None and time.monotonic() - used > IDLE_PING_SECONDS:
+                connection.close()
+                connection = None
             try:
-                # A Core connection, not a session: the group commit is four statements,
-                # and an ORM session would cost more than they do.
-                with self._database.engine.begin() as connection:
+                if connection is None:
+                    connection = self._database.engine.connect()
+                used = time.monotonic()
+                with connection.begin():
                     appended = append_rows(connection, [row for p in batch for row in p.rows])
             except BaseException as error:  # every waiting request must hear of it
                 for pending in batch:
                     pending.done.set_exception(error)
+                if connection is not None:
+                    connection.invalidate()
+                    connection.close()
+                    connection = None
                 continue
             number = appended.first
             for pending in batch:

@@ -53,8 +53,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 from felles.kernel.clock import get_clock
-from felles.kernel.compiled import CompiledStatement, member
-from felles.kernel.db import array_literal, member_of
+from felles.kernel.db import array_literal, lookup_memo, member_of
 from felles.kernel.errors import NotFound
 from felles.kernel.events import last_seq, read_events
 from felles.registries.folkeregister.document import (
@@ -166,42 +165,18 @@ class PersonKey:
     adressebeskyttelse: str
 
 
-def _keys_select(postgresql: bool) -> Select[Any]:
-    columns = (_person.c.id, _person.c.ident, _person.c.adressebeskyttelse)
-    return select(*columns).where(member(_person.c.ident, "idents", postgresql=postgresql))
-
-
-def _former_keys_select(postgresql: bool) -> Select[Any]:
-    columns = (_person.c.id, _person.c.ident, _person.c.adressebeskyttelse, _tidligere.c.ident)
-    return (
-        select(*columns)
-        .join(_tidligere, _tidligere.c.person_id == _person.c.id)
-        .where(member(_tidligere.c.ident, "idents", postgresql=postgresql))
-    )
-
-
-def _key_of(row: Sequence[Any]) -> PersonKey:
-    return PersonKey(row[0], row[1], row[2])
-
-
-# The decision point reads these for every request the data distributor serves.
-_KEYS: Final = CompiledStatement(_keys_select, lists=("idents",))
-_FORMER_KEYS: Final = CompiledStatement(_former_keys_select, lists=("idents",))
-
-
 def person_keys(session: Session, *, idents: Collection[str]) -> dict[str, PersonKey]:
     """``PersonKey`` of each person asked for, by the number asked (current or former);
-    unknown ones left out. One compiled statement (``kernel.compiled``), a second only for
-    numbers that are not current."""
-    wanted = sorted(set(idents))
-    if not wanted:
-        return {}
-    found = {key.ident: key for key in _KEYS.rows(session, _key_of, idents=wanted)}
-    missing = [ident for ident in wanted if ident not in found]
-    if missing:
-        for row in _FORMER_KEYS.rows(session, tuple, idents=missing):
-            found[row[3]] = _key_of(row)
-    return found
+    unknown ones left out.
+
+    The keys come from the same rows a document is built from: in a lookup session the
+    product that follows the decision finds them in the request's memo (one read of each
+    person per request, decision 0029).
+    """
+    rows = _persons_by_ident(session, set(idents), needs_spouse=False)
+    return {
+        asked: PersonKey(row.id, row.ident, row.adressebeskyttelse) for asked, row in rows.items()
+    }
 
 
 def get_person_or_raise(session: Session, *, ident: str) -> Person:
@@ -437,9 +412,25 @@ def _pg_rows(
 def _persons_by_ident(
     session: Session, idents: Collection[str], *, needs_spouse: bool
 ) -> dict[str, PersonRow]:
-    """Rows keyed by the ident asked for (a former ident maps to the person's row)."""
+    """Rows keyed by the ident asked for (a former ident maps to the person's row); kept in
+    a lookup session's memo, so a request reads each person once."""
     if not idents:
         return {}
+    memo = lookup_memo(session)
+    if memo is None:
+        return _read_persons_by_ident(session, idents, needs_spouse=needs_spouse)
+    known: dict[str, PersonRow | None] = memo.setdefault(("frg_person", needs_spouse), {})
+    unread = [ident for ident in idents if ident not in known]
+    if unread:
+        read = _read_persons_by_ident(session, unread, needs_spouse=needs_spouse)
+        for ident in unread:
+            known[ident] = read.get(ident)
+    return {ident: row for ident in idents if (row := known[ident]) is not None}
+
+
+def _read_persons_by_ident(
+    session: Session, idents: Collection[str], *, needs_spouse: bool
+) -> dict[str, PersonRow]:
     fast = _fast_path(session)
     if fast:
         dialect = session.get_bind().dialect
