@@ -183,6 +183,32 @@ CONSENT_MAY_COVER: Final = frozenset({"not-covered", "missing-scope", "assurance
 _orgforms: dict[tuple[str, str], tuple[str | None, float]] = caches.registered({})
 
 
+#: How long a consumer found to hold no consent request at all is believed to hold none.
+#: Public bodies act under law and hold none; a look for consents costs a statement per
+#: request. A request made in this process is heard at once (``forget_consumer``); one made
+#: in another process within this time can only make a field be withheld, never released.
+CONSENTLESS_CACHE_SECONDS: Final = 5.0
+_consentless: dict[tuple[str, str], float] = caches.registered({})
+
+
+def forget_consumer(orgnr: str) -> None:
+    """``orgnr`` has (or may have) a consent request now: look again on its next request."""
+    for key in [key for key in _consentless if key[1] == orgnr]:
+        _consentless.pop(key, None)
+
+
+def _may_hold_consents(session: Session, *, orgnr: str) -> bool:
+    key = (database_key(session), orgnr)
+    since = _consentless.get(key)
+    if since is not None and time.monotonic() - since < CONSENTLESS_CACHE_SECONDS:
+        return False
+    if queries.consumer_has_consent_requests(session, consumer=orgnr):
+        _consentless.pop(key, None)
+        return True
+    _consentless[key] = time.monotonic()
+    return False
+
+
 def consumer_orgform(session: Session, *, orgnr: str) -> str | None:
     """The consumer's organisasjonsform (None if unknown or deleted), cached for a minute."""
     key = (database_key(session), orgnr)
@@ -276,7 +302,7 @@ def decide_many(
         for subject in facts_of
         if set(decisions[subject][1].withheld.values()) & CONSENT_MAY_COVER
     ]
-    if not uncovered:
+    if not uncovered or not _may_hold_consents(session, orgnr=acting_org):
         return decisions
     current = [keys[subject].ident for subject in uncovered]
     consents = queries.consent_facts_to(session, subjects=current, consumer=acting_org)

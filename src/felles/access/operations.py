@@ -32,7 +32,7 @@ from sqlalchemy import select
 
 from felles.access import events
 from felles.access.datasets import AREAS, expand
-from felles.access.decide import age_on
+from felles.access.decide import age_on, forget_consumer
 from felles.access.decision import (
     OPERATOR,
     MachinePrincipal,
@@ -212,6 +212,7 @@ def request_consent(
     uow.session.add(samtykke)
     uow.session.flush()
     _history(uow, samtykke, "created", performed_by)
+    forget_consumer(orgnr)  # it holds a consent request now
     return samtykke
 
 

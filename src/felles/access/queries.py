@@ -77,6 +77,18 @@ def _consent_facts_select(postgresql: bool) -> Select[Any]:
     )
 
 
+def _holds_consents_select(_postgresql: bool) -> Select[Any]:
+    return select(Samtykke.id).where(Samtykke.til_orgnr == bindparam("consumer")).limit(1)
+
+
+_HOLDS_CONSENTS: Final = CompiledStatement(_holds_consents_select)
+
+
+def consumer_has_consent_requests(session: Session, *, consumer: str) -> bool:
+    """Whether any consent request (of any status) was ever made to ``consumer``."""
+    return bool(_HOLDS_CONSENTS.rows(session, tuple, consumer=consumer))
+
+
 # The decision point reads these for every request whose legal bases leave fields uncovered.
 _CONSENT_FACTS: Final = CompiledStatement(_consent_facts_select, lists=("subjects",))
 

@@ -9,10 +9,10 @@ it was read from.
 from __future__ import annotations
 
 from collections.abc import Callable, MutableMapping
-from functools import lru_cache
 from typing import Any, TypeVar
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import URL, Connection
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
 M = TypeVar("M", bound=MutableMapping[Any, Any])
@@ -25,12 +25,13 @@ def database_key(session: Session) -> str:
     """What tells one database from another in a cache key: the URL the session is bound to."""
     bind = session.get_bind()
     engine = bind.engine if isinstance(bind, Connection) else bind
-    return _url_text(engine.url)
+    key = _keys.get(engine)
+    if key is None:
+        key = _keys[engine] = str(engine.url)  # rendered once: it costs more than a lookup
+    return key
 
 
-@lru_cache(maxsize=64)
-def _url_text(url: URL) -> str:
-    return str(url)  # rendering costs more than the cache lookups it keys
+_keys: WeakKeyDictionary[Engine, str] = WeakKeyDictionary()
 
 
 def registered(cache: M) -> M:

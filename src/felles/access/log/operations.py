@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any, Final, cast
 
 from sqlalchemy import (
@@ -99,6 +100,12 @@ class Appended:
     checkpoints: tuple[int, ...] = field(default=())
 
 
+@lru_cache(maxsize=1024)
+def _organisation(orgnr: str) -> str:
+    """A consumer's organisation number, checked (a handful of consumers log most entries)."""
+    return str(parse_organisasjonsnummer(orgnr))
+
+
 def _text(name: str, value: str | None, *, length: int, required: bool) -> None:
     if value is None:
         if required:
@@ -113,7 +120,7 @@ def _text(name: str, value: str | None, *, length: int, required: bool) -> None:
 def _row(entry: LogEntry, now: datetime) -> dict[str, Any]:
     """The row of an entry (without its sequence number and hash), or InvalidInput."""
     try:
-        konsument = str(parse_organisasjonsnummer(entry.konsument))
+        konsument = _organisation(entry.konsument)
         subjekt = str(parse_person_identifier(entry.subjekt))
     except (InvalidIdentifier, TypeError, ValueError) as error:
         raise InvalidInput(f"An access-log entry has an invalid identifier: {error}") from None
