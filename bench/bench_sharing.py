@@ -885,8 +885,9 @@ def _sql_calls(stats: pstats.Stats) -> dict[str, int]:
 
 def _profile_writer(database: Database, idents: list[str], transactions: int) -> dict[str, Any]:
     """What the group writer's thread does per transaction, done here in this thread: one
-    ``append`` of a batch of entries shaped as a release's, and the commit."""
-    from felles.access.log.operations import LogEntry, append
+    ``append_rows`` of a batch of entries shaped as a release's on a held connection, and
+    the commit."""
+    from felles.access.log.operations import LogEntry, append_rows, prepare
 
     rng = random.Random(5)
     fields = sorted(PRODUCT_FIELDS)
@@ -905,10 +906,12 @@ def _profile_writer(database: Database, idents: list[str], transactions: int) ->
             for _ in range(size)
         ]
 
+    connection = database.engine.connect()  # as the writer's thread holds one
+
     def commit(entries: list[LogEntry]) -> None:
-        with database.unit_of_work() as uow:
-            append(uow, entries)
-            uow.commit()
+        rows = prepare(entries)  # in the request's thread in the real path
+        with connection.begin():
+            append_rows(connection, rows)
 
     figures: dict[str, Any] = {}
     for size in (1, 16):
@@ -930,6 +933,7 @@ def _profile_writer(database: Database, idents: list[str], transactions: int) ->
         commit(entries)
     profiler.disable()
     figures["cprofile_batch_of_1_cpu"] = _top(profiler, "cumulative", 25)
+    connection.close()
     return figures
 
 
@@ -971,14 +975,10 @@ def _profile(
 
         return call
 
-    class _TimedWriter:
-        def __init__(self, writer: Any) -> None:
-            self.write = timed("log_write_wait", writer.write)
-
-    originals = (release_module.release, release_module.decide_many, release_module.writer_for)
+    originals = (release_module.release, release_module.decide_many, release_module.write_log)
     release_module.release = timed("release", originals[0])
     release_module.decide_many = timed("decide_many", originals[1])
-    release_module.writer_for = lambda database: _TimedWriter(originals[2](database))
+    release_module.write_log = timed("log_write_wait", originals[2])
     lookup.product = dataclasses.replace(lookup.product, load=timed("load", lookup.product.load))
     lookup.principal = timed("token", lookup.principal)  # type: ignore[method-assign]
     rng = random.Random(3)
@@ -1013,7 +1013,7 @@ def _profile(
             lookup.batch(rng.sample(idents, 1000))
         batch_profiler.disable()
     finally:
-        release_module.release, release_module.decide_many, release_module.writer_for = originals
+        release_module.release, release_module.decide_many, release_module.write_log = originals
         lookup.database.dispose()
     if path is not None:
         profiler.dump_stats(str(path))

@@ -64,7 +64,7 @@ def test_a_lookup_reads_the_person_once_outside_a_transaction(
     reads = [(s, alone) for s, alone in statements if s.startswith("SELECT")]
     assert reads and all(alone for _, alone in reads), reads
     assert len(seen["commit"]) == 1
-    assert any(s.startswith("INSERT INTO innsyn_logg") for s, _ in statements)
+    assert any("INSERT INTO innsyn_logg" in s for s, _ in statements)
     assert log_rows(database)[-1].subjekt == person
 
 

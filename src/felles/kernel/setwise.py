@@ -47,7 +47,8 @@ def _iso(value: Any) -> str:
     raise TypeError(f"{type(value).__name__} cannot be sent in a set-wise statement")
 
 
-def _rows_json(rows: Sequence[Mapping[str, Any]]) -> str:
+def rows_json(rows: Sequence[Mapping[str, Any]]) -> str:
+    """Rows as the JSON array a set-wise statement binds (dates and instants ISO 8601)."""
     return json.dumps(list(rows), default=_iso, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -59,13 +60,19 @@ def _recordset(table: Table, columns: Sequence[str]) -> str:
     return f"json_to_recordset(CAST(:rows AS json)) AS v({definitions})"
 
 
-@cache
-def _pg_insert(table: Table, columns: tuple[str, ...]) -> Any:
+def pg_insert_sql(table: Table, columns: Sequence[str]) -> str:
+    """PostgreSQL's set-wise INSERT of ``columns`` from the JSON array bound as ``:rows``
+    (``rows_json``), for a statement that does more around it."""
     values = ", ".join(f"v.{column}" for column in columns)
-    return text(
+    return (
         f"INSERT INTO {table.name} ({', '.join(columns)}) "
         f"SELECT {values} FROM {_recordset(table, columns)}"
     )
+
+
+@cache
+def _pg_insert(table: Table, columns: tuple[str, ...]) -> Any:
+    return text(pg_insert_sql(table, columns))
 
 
 def insert_many(
@@ -79,7 +86,7 @@ def insert_many(
         session.execute(insert(table), list(rows))
         return
     columns = tuple(rows[0])
-    session.execute(_pg_insert(table, columns), {"rows": _rows_json(rows)})
+    session.execute(_pg_insert(table, columns), {"rows": rows_json(rows)})
 
 
 @cache
@@ -127,7 +134,7 @@ def update_many(
     columns = tuple(c for c in rows[0] if c not in key_columns)
     if _is_postgresql(session):
         statement = _pg_update(table, key_columns, columns, increment)
-        parameters: Any = {"rows": _rows_json(rows)}
+        parameters: Any = {"rows": rows_json(rows)}
     else:
         statement = _generic_update(table, key_columns, columns, increment)
         parameters = [

@@ -25,6 +25,7 @@ from sqlalchemy import (
     bindparam,
     insert,
     select,
+    text,
     update,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -39,7 +40,7 @@ from felles.kernel.db import UnitOfWork
 from felles.kernel.errors import InvalidInput
 from felles.kernel.ids import InvalidIdentifier, parse_organisasjonsnummer, parse_person_identifier
 from felles.kernel.settings import get_settings
-from felles.kernel.setwise import insert_many
+from felles.kernel.setwise import insert_many, pg_insert_sql, rows_json
 
 __all__ = [
     "Appended",
@@ -184,9 +185,34 @@ def _store_head_statement(_postgresql: bool) -> Executable:
     return update(_HEAD).where(_HEAD.c.id == HEAD_ID).values(hash=bindparam("hash"))
 
 
+#: The columns of an entry's row, as ``_row`` makes it and ``append_rows`` completes it.
+_COLUMNS: Final = (
+    "tidspunkt",
+    "konsument",
+    "aktoer",
+    "fullmakt_id",
+    "subjekt",
+    "datasett",
+    "felter",
+    "formaal",
+    "hjemmel",
+    "samtykke_id",
+    "foresporsel_id",
+    "sekvensnummer",
+    "hash",
+)
+
+
+def _insert_and_store_head_statement(_postgresql: bool) -> Executable:
+    """PostgreSQL: the batch's rows and the new head hash in one statement."""
+    store = f"UPDATE {_HEAD.name} SET hash = :hash WHERE id = {HEAD_ID}"
+    return text(f"WITH appended AS ({pg_insert_sql(_ENTRIES, _COLUMNS)}) {store}")
+
+
 # Every group commit of the data distributor runs these (kernel.compiled, decision 0029).
 _ADVANCE: Final = CompiledStatement(_advance_statement)
 _STORE_HEAD: Final = CompiledStatement(_store_head_statement)
+_INSERT_AND_STORE_HEAD: Final = CompiledStatement(_insert_and_store_head_statement)
 
 
 def _advance_head(target: Target, count: int) -> tuple[int, str]:
@@ -230,8 +256,11 @@ def append_rows(target: Target, rows: list[dict[str, Any]]) -> Appended:
         row["sekvensnummer"] = number
         previous = chain.entry_hash(previous, row)
         row["hash"] = hashes[number] = previous
-    insert_many(target, _ENTRIES, rows)
-    _STORE_HEAD.run(target, hash=previous)
+    if connection_of(target).dialect.name == "postgresql":
+        _INSERT_AND_STORE_HEAD.run(target, rows=rows_json(rows), hash=previous)
+    else:
+        insert_many(target, _ENTRIES, rows)
+        _STORE_HEAD.run(target, hash=previous)
     every = get_settings().access_log_checkpoint_every
     made: tuple[int, ...] = ()
     if every > 0:
