@@ -13,8 +13,6 @@ import queue
 import threading
 import time
 from collections.abc import Sequence
-from concurrent.futures import Future
-from dataclasses import dataclass
 from typing import Any, Final
 
 from sqlalchemy import Connection
@@ -26,10 +24,34 @@ from felles.kernel.errors import Problem, ServiceUnavailable
 MAX_BATCH: Final = 2000
 
 
-@dataclass(slots=True)
 class _Pending:
-    rows: list[dict[str, Any]]
-    done: Future[Appended]
+    """One request's rows, and the lock its thread waits on until the writer has committed
+    them (or failed): a bare lock is the cheapest hand-over between two threads."""
+
+    __slots__ = ("_done", "_error", "_result", "rows")
+
+    def __init__(self, rows: list[dict[str, Any]]) -> None:
+        self.rows = rows
+        self._done = threading.Lock()
+        self._done.acquire()
+        self._result: Appended | None = None
+        self._error: BaseException | None = None
+
+    def set_result(self, result: Appended) -> None:
+        self._result = result
+        self._done.release()
+
+    def set_exception(self, error: BaseException) -> None:
+        self._error = error
+        self._done.release()
+
+    def result(self, timeout: float) -> Appended:
+        if not self._done.acquire(timeout=timeout):
+            raise TimeoutError("the access log did not answer in time")
+        if self._error is not None:
+            raise self._error
+        assert self._result is not None
+        return self._result
 
 
 class GroupWriter:
@@ -49,10 +71,10 @@ class GroupWriter:
         Invalid entries raise ``InvalidInput`` here, before they can spoil a shared batch;
         a failure of the shared transaction is raised to every request in it.
         """
-        pending = _Pending(prepare(entries), Future())
+        pending = _Pending(prepare(entries))
         self._start()
         self._queue.put(pending)
-        return pending.done.result(timeout=timeout)
+        return pending.result(timeout=timeout)
 
     def close(self) -> None:
         if self._started:
@@ -105,7 +127,7 @@ class GroupWriter:
                     appended = append_rows(connection, [row for p in batch for row in p.rows])
             except BaseException as error:  # every waiting request must hear of it
                 for pending in batch:
-                    pending.done.set_exception(error)
+                    pending.set_exception(error)
                 if connection is not None:
                     connection.invalidate()
                     connection.close()
@@ -114,7 +136,7 @@ class GroupWriter:
             number = appended.first
             for pending in batch:
                 last = number + len(pending.rows) - 1
-                pending.done.set_result(Appended(first=number, last=last, hash=appended.hash))
+                pending.set_result(Appended(first=number, last=last, hash=appended.hash))
                 number = last + 1
 
 
