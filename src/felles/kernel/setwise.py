@@ -22,11 +22,11 @@ to ``executemany`` with SQLAlchemy's own statements, which SQLite is fast at any
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any, Final, cast
 
+import orjson
 from sqlalchemy import Connection, CursorResult, Table, and_, bindparam, insert, text, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
@@ -49,7 +49,8 @@ def _iso(value: Any) -> str:
 
 def rows_json(rows: Sequence[Mapping[str, Any]]) -> str:
     """Rows as the JSON array a set-wise statement binds (dates and instants ISO 8601)."""
-    return json.dumps(list(rows), default=_iso, ensure_ascii=False, separators=(",", ":"))
+    # orjson writes dates and instants in ISO 8601 as isoformat() does, at a tenth of the cost.
+    return orjson.dumps(list(rows), default=_iso).decode()
 
 
 def _recordset(table: Table, columns: Sequence[str]) -> str:
