@@ -53,12 +53,16 @@ def rows_json(rows: Sequence[Mapping[str, Any]]) -> str:
     return orjson.dumps(list(rows), default=_iso).decode()
 
 
-def _recordset(table: Table, columns: Sequence[str]) -> str:
-    """``json_to_recordset(:rows) AS v(column type, …)`` with the columns' own types."""
-    definitions = ", ".join(
+def pg_column_definitions(table: Table, columns: Sequence[str]) -> str:
+    """``column type, …`` with the columns' own PostgreSQL types (a record's definition)."""
+    return ", ".join(
         f"{column} {table.c[column].type.compile(dialect=_PG_DIALECT)}" for column in columns
     )
-    return f"json_to_recordset(CAST(:rows AS json)) AS v({definitions})"
+
+
+def _recordset(table: Table, columns: Sequence[str]) -> str:
+    """``json_to_recordset(:rows) AS v(column type, …)`` with the columns' own types."""
+    return f"json_to_recordset(CAST(:rows AS json)) AS v({pg_column_definitions(table, columns)})"
 
 
 def pg_insert_sql(table: Table, columns: Sequence[str]) -> str:

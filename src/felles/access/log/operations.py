@@ -3,9 +3,10 @@
 The decision point and the data distributor call ``append`` in the same transaction as the
 release they log, as late in it as they can: the chain head stays locked from the append to
 the commit, which is what keeps the chain one line when many processes append (decision
-0024). A batch costs three statements whatever its size: lock and advance the head, insert
-the rows (one set-wise INSERT on PostgreSQL), store the new head hash; plus one for each
-checkpoint it crosses.
+0024). On PostgreSQL a batch is one statement whatever its size: it locks the head, chains
+and inserts the rows and moves the head on (the hashes are computed by PostgreSQL from bytes
+made in Python, ``chain.entry_parts``; decision 0029). SQLite takes three: lock and advance
+the head, insert the rows, store the new head hash. Plus one for each checkpoint crossed.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from felles.kernel.db import UnitOfWork
 from felles.kernel.errors import InvalidInput
 from felles.kernel.ids import InvalidIdentifier, parse_organisasjonsnummer, parse_person_identifier
 from felles.kernel.settings import get_settings
-from felles.kernel.setwise import insert_many, pg_insert_sql, rows_json
+from felles.kernel.setwise import insert_many, pg_column_definitions, rows_json
 
 __all__ = [
     "Appended",
@@ -203,16 +204,66 @@ _COLUMNS: Final = (
 )
 
 
-def _insert_and_store_head_statement(_postgresql: bool) -> Executable:
-    """PostgreSQL: the batch's rows and the new head hash in one statement."""
-    store = f"UPDATE {_HEAD.name} SET hash = :hash WHERE id = {HEAD_ID}"
-    return text(f"WITH appended AS ({pg_insert_sql(_ENTRIES, _COLUMNS)}) {store}")
+def _append_statement(_postgresql: bool) -> Executable:
+    """PostgreSQL: a whole append in one statement. It locks the head, numbers the entries,
+    chains their hashes (SHA-256 of the previous hash and the entry's canonical bytes, made
+    in Python before: ``chain.entry_parts``), inserts them and moves the head on; it returns
+    the new head and the numbers and hashes of the checkpoints the batch reaches. No Python
+    runs while the head is locked (decision 0029)."""
+    entry_columns = _COLUMNS[:-2]  # the entry's own columns, without number and hash
+    names = ", ".join(entry_columns)
+    recordset = pg_column_definitions(_ENTRIES, entry_columns)
+    head = _HEAD.name
+    return text(
+        f"""
+WITH RECURSIVE
+head AS (
+    SELECT sekvensnummer, CAST(hash AS text) AS hash FROM {head} WHERE id = {HEAD_ID} FOR UPDATE
+),
+entry AS (
+    SELECT * FROM ROWS FROM (json_to_recordset(CAST(:rows AS json)) AS ({recordset}))
+    WITH ORDINALITY AS e({names}, i)
+),
+chain (i, sekvensnummer, hash) AS (
+    SELECT CAST(0 AS bigint), sekvensnummer, hash FROM head
+    UNION ALL
+    SELECT c.i + 1, c.sekvensnummer + 1, encode(sha256(
+        decode(c.hash, 'hex')
+        || (CAST(:before AS bytea[]))[c.i + 1]
+        || convert_to(CAST(c.sekvensnummer + 1 AS text), 'UTF8')
+        || (CAST(:after AS bytea[]))[c.i + 1]
+    ), 'hex')
+    FROM chain c WHERE c.i < :count
+),
+appended AS (
+    INSERT INTO {_ENTRIES.name} ({names}, sekvensnummer, hash)
+    SELECT {", ".join(f"e.{n}" for n in entry_columns)}, c.sekvensnummer, c.hash
+    FROM entry e JOIN chain c ON c.i = e.i
+),
+moved AS (SELECT sekvensnummer, hash FROM chain WHERE i = :count)
+UPDATE {head} AS k SET sekvensnummer = moved.sekvensnummer, hash = moved.hash
+FROM moved WHERE k.id = {HEAD_ID}
+RETURNING k.sekvensnummer, k.hash,
+    (SELECT array_agg(c.sekvensnummer ORDER BY c.i) FROM chain c
+     WHERE c.i > 0 AND :every > 0 AND c.sekvensnummer % :every = 0),
+    (SELECT array_agg(c.hash ORDER BY c.i) FROM chain c
+     WHERE c.i > 0 AND :every > 0 AND c.sekvensnummer % :every = 0)
+"""
+    )
 
 
 # Every group commit of the data distributor runs these (kernel.compiled, decision 0029).
 _ADVANCE: Final = CompiledStatement(_advance_statement)
 _STORE_HEAD: Final = CompiledStatement(_store_head_statement)
-_INSERT_AND_STORE_HEAD: Final = CompiledStatement(_insert_and_store_head_statement)
+_APPEND: Final = CompiledStatement(_append_statement)
+
+
+def _make_head(connection: Connection) -> None:
+    """The chain head at the genesis hash, unless another transaction made it first."""
+    postgresql = connection.dialect.name == "postgresql"
+    dialect_insert = pg_insert if postgresql else sqlite_insert
+    values = {"id": HEAD_ID, "sekvensnummer": 0, "hash": chain.GENESIS}
+    connection.execute(dialect_insert(_HEAD).values(values).on_conflict_do_nothing())
 
 
 def _advance_head(target: Target, count: int) -> tuple[int, str]:
@@ -223,11 +274,7 @@ def _advance_head(target: Target, count: int) -> tuple[int, str]:
     """
     rows = _ADVANCE.rows(target, tuple, count=count)
     if not rows:  # the first append ever: make the head (once, whoever comes first)
-        connection = connection_of(target)
-        postgresql = connection.dialect.name == "postgresql"
-        dialect_insert = pg_insert if postgresql else sqlite_insert
-        values = {"id": HEAD_ID, "sekvensnummer": 0, "hash": chain.GENESIS}
-        connection.execute(dialect_insert(_HEAD).values(values).on_conflict_do_nothing())
+        _make_head(connection_of(target))
         rows = _ADVANCE.rows(target, tuple, count=count)
     [(last, previous)] = rows
     return int(last), str(previous)
@@ -244,30 +291,67 @@ def append(target: Session | UnitOfWork, entries: Sequence[LogEntry]) -> Appende
     return append_rows(session, prepare(entries))
 
 
-def append_rows(target: Target, rows: list[dict[str, Any]]) -> Appended:
-    """``append`` for rows already made by ``prepare`` (the group writer prepares them in
-    the requests' threads, so the thread holding the chain head does as little as it can),
-    in the transaction of ``target``, a session or a Core connection."""
+def append_rows(
+    target: Target,
+    rows: list[dict[str, Any]],
+    parts: Sequence[tuple[bytes, bytes]] | None = None,
+) -> Appended:
+    """``append`` for rows already made by ``prepare`` (the group writer prepares them, and
+    their ``chain.entry_parts``, in the requests' threads, so the thread holding the chain
+    head does as little as it can), in the transaction of ``target``, a session or a Core
+    connection (in autocommit on PostgreSQL, the append is its own transaction)."""
     now = get_clock().now()
-    last, previous = _advance_head(target, len(rows))
+    connection = connection_of(target)
+    every = get_settings().access_log_checkpoint_every
+    if connection.dialect.name == "postgresql":
+        made = _append_in_postgresql(
+            connection, rows, parts or [chain.entry_parts(row) for row in rows], every
+        )
+        last, previous, hashes = made
+    else:
+        last, previous, hashes = _append_in_python(connection, rows, every)
     first = last - len(rows) + 1
-    hashes: dict[int, str] = {}
+    for number, hash in hashes.items():
+        _store_checkpoint(connection, number, hash, now)
+    return Appended(first=first, last=last, hash=previous, checkpoints=tuple(hashes))
+
+
+def _append_in_postgresql(
+    connection: Connection,
+    rows: list[dict[str, Any]],
+    parts: Sequence[tuple[bytes, bytes]],
+    every: int,
+) -> tuple[int, str, dict[int, str]]:
+    parameters = {
+        "rows": rows_json(rows),
+        "before": [before for before, _ in parts],
+        "after": [after for _, after in parts],
+        "count": len(rows),
+        "every": every,
+    }
+    found = _APPEND.rows(connection, tuple, **parameters)
+    if not found:  # the first append ever: make the head (once, whoever comes first)
+        _make_head(connection)
+        found = _APPEND.rows(connection, tuple, **parameters)
+    [(last, head_hash, numbers, hashes)] = found
+    return int(last), str(head_hash), dict(zip(numbers or (), hashes or (), strict=True))
+
+
+def _append_in_python(
+    connection: Connection, rows: list[dict[str, Any]], every: int
+) -> tuple[int, str, dict[int, str]]:
+    last, previous = _advance_head(connection, len(rows))
+    first = last - len(rows) + 1
+    checkpoints: dict[int, str] = {}
     for number, row in enumerate(rows, start=first):
         row["sekvensnummer"] = number
         previous = chain.entry_hash(previous, row)
-        row["hash"] = hashes[number] = previous
-    if connection_of(target).dialect.name == "postgresql":
-        _INSERT_AND_STORE_HEAD.run(target, rows=rows_json(rows), hash=previous)
-    else:
-        insert_many(target, _ENTRIES, rows)
-        _STORE_HEAD.run(target, hash=previous)
-    every = get_settings().access_log_checkpoint_every
-    made: tuple[int, ...] = ()
-    if every > 0:
-        made = tuple(range(-(-first // every) * every, last + 1, every))
-        for number in made:
-            _store_checkpoint(connection_of(target), number, hashes[number], now)
-    return Appended(first=first, last=last, hash=previous, checkpoints=made)
+        row["hash"] = previous
+        if every > 0 and number % every == 0:
+            checkpoints[number] = previous
+    insert_many(connection, _ENTRIES, rows)
+    _STORE_HEAD.run(connection, hash=previous)
+    return last, previous, checkpoints
 
 
 def _store_checkpoint(
