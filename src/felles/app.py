@@ -19,6 +19,7 @@ from felles.registries.enhetsregisteret.api import router as enhetsregisteret_ro
 from felles.registries.folkeregister.api import router as folkeregister_router
 from felles.registries.krr.api import router as krr_router
 from felles.registries.skatt.api import router as skatt_router
+from felles.rules.api import router as rules_router
 from felles.sharing.api import router as sharing_router
 
 DESCRIPTION = """
@@ -58,6 +59,7 @@ def create_app(*, database: Database | None = None) -> FastAPI:
     app.include_router(access_router)
     app.include_router(access_log_router)
     app.include_router(sharing_router)
+    app.include_router(rules_router)
 
     @app.get("/health", tags=["drift"], summary="Liveness and database check")
     def health() -> dict[str, str]:

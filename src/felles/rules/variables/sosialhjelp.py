@@ -10,6 +10,7 @@ the person's municipality has its own rates under parameters/sosialtjenesteloven
 from __future__ import annotations
 
 import numpy as np
+from openfisca_core.errors import ParameterNotFoundError
 from openfisca_core.holders import set_input_dispatch_by_period
 from openfisca_core.periods import MONTH
 from openfisca_core.variables import Variable
@@ -24,6 +25,10 @@ def _satser(parameters, period, kommunenummer: np.ndarray) -> dict[str, np.ndarr
     p = parameters(period).sosialtjenesteloven
     statlige = p.veiledende_satser
     navn = list(statlige)
+    if not navn:  # before the first guideline rates: an error, never a silent zero
+        raise ParameterNotFoundError(
+            "sosialtjenesteloven.veiledende_satser.enslig", str(period.start)
+        )
     kommuner = list(p.kommunale_satser)
     if not kommuner:
         return {n: np.full(len(kommunenummer), statlige[n]) for n in navn}
