@@ -18,10 +18,10 @@ not logged: it is not personal data.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Final, Literal
 
 from felles.access.decide import decide_many
@@ -101,8 +101,13 @@ def _subjects(subjects: Sequence[str]) -> list[str]:
     return wanted
 
 
-def _short(product: Product, names: frozenset[str]) -> tuple[str, ...]:
-    prefix = len(product.name) + 1
+def _short(product: Product, names: Collection[str]) -> tuple[str, ...]:
+    return _without_prefix(len(product.name) + 1, frozenset(names))
+
+
+@lru_cache(maxsize=1024)
+def _without_prefix(prefix: int, names: frozenset[str]) -> tuple[str, ...]:
+    """Field names without their product's name, sorted (the same few sets, again and again)."""
     return tuple(sorted(name[prefix:] for name in names))
 
 

@@ -26,7 +26,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Final, TypeVar
 
 import psycopg
@@ -533,6 +533,14 @@ def _runs(rows: Iterable[RelationRow]) -> Iterator[tuple[int, list[RelationRow]]
         yield person_id, run
 
 
+@lru_cache(maxsize=256)
+def _builder(
+    parts: frozenset[str] | None, today: date, include_protected_address: bool
+) -> DocumentBuilder:
+    """A builder for these parts on this day (builders are immutable: one serves many calls)."""
+    return DocumentBuilder(parts, today=today, include_protected_address=include_protected_address)
+
+
 def get_documents(
     session: Session,
     *,
@@ -550,10 +558,10 @@ def get_documents(
     """
     if len(idents) > MAX_BULK:
         raise ValueError(f"at most {MAX_BULK} identifiers per call")
-    builder = DocumentBuilder(
-        parts,
-        today=today or get_clock().today(),
-        include_protected_address=include_protected_address,
+    builder = _builder(
+        None if parts is None else frozenset(parts),
+        today or get_clock().today(),
+        include_protected_address,
     )
     people = _persons_by_ident(session, set(idents), needs_spouse=builder.needs_spouse)
     by_id = {row.id: row for row in people.values()}
