@@ -27,6 +27,8 @@ import psycopg
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from felles.registries.folkeregister.model import SIVILSTAND_CODES
+
 
 def _is_postgresql(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
@@ -46,18 +48,7 @@ POPULATION_STATUS: Final = (
     "opphoert",
 )
 POPULATION_KJOENN: Final = ("ukjent", "kvinne", "mann")
-POPULATION_SIVILSTAND: Final = (
-    "uoppgitt",
-    "ugift",
-    "gift",
-    "enkeEllerEnkemann",
-    "skilt",
-    "separert",
-    "registrertPartner",
-    "separertPartner",
-    "skiltPartner",
-    "gjenlevendePartner",
-)
+POPULATION_SIVILSTAND: Final = SIVILSTAND_CODES
 POPULATION_FORELDREANSVAR: Final = ("", "felles", "mor", "far", "medmor")
 POPULATION_PARENT_ROLE: Final = ("mor", "far", "medmor")
 

@@ -11,12 +11,26 @@ See docs/decisions/0005-folkeregister-storage.md.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import JSON, BigInteger, Date, DateTime, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from felles.kernel.db import Base, BigIntegerPK
+
+#: Folkeregisteret's sivilstand codes, in the order of its API documentation.
+SIVILSTAND_CODES: Final = (
+    "uoppgitt",
+    "ugift",
+    "gift",
+    "enkeEllerEnkemann",
+    "skilt",
+    "separert",
+    "registrertPartner",
+    "separertPartner",
+    "skiltPartner",
+    "gjenlevendePartner",
+)
 
 
 class Person(Base):

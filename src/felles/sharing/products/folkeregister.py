@@ -40,6 +40,7 @@ from felles.registries.folkeregister.events import (
     PERSON_ER_UTFLYTTET,
     event_type,
 )
+from felles.registries.folkeregister.model import SIVILSTAND_CODES
 from felles.sharing.product import Product, ProductField
 from felles.sharing.products.common import (
     DATE,
@@ -109,18 +110,7 @@ _STATUSER: Final = [
     "midlertidig",
     "inaktiv",
 ]
-_SIVILSTANDER: Final = [
-    "uoppgitt",
-    "ugift",
-    "gift",
-    "enkeEllerEnkemann",
-    "skilt",
-    "separert",
-    "registrertPartner",
-    "separertPartner",
-    "skiltPartner",
-    "gjenlevendePartner",
-]
+_SIVILSTANDER: Final = list(SIVILSTAND_CODES)
 _ROLLER: Final = ["barn", "mor", "far", "medmor", "ektefelleEllerPartner"]
 
 _BASIS_FIELDS: Final = (
