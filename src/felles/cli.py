@@ -13,12 +13,14 @@ from felles.kernel.db import Database, get_database
 from felles.kernel.logging import configure_logging
 from felles.kernel.progress import make_progress
 from felles.kernel.settings import get_settings
+from felles.kernel.worker_cli import worker
 from felles.rules.cli import rules_app
 
 app = typer.Typer(help="felles — Norway's common public-sector ecosystem on a synthetic Norway.")
 db_app = typer.Typer(help="Database schema.")
 app.add_typer(db_app, name="db")
 app.add_typer(rules_app, name="rules")
+app.command("worker")(worker)
 console = Console()
 
 DatabaseUrl = Annotated[

@@ -3,6 +3,7 @@
 from felles.access import model as _access  # noqa: F401
 from felles.access.log import model as _access_log  # noqa: F401
 from felles.identity import model as _identity  # noqa: F401
+from felles.kernel import bus as _kernel_bus  # noqa: F401
 from felles.kernel import events as _kernel_events  # noqa: F401
 from felles.kernel.db import Base
 from felles.registries.adresser import model as _adresser  # noqa: F401
