@@ -21,6 +21,7 @@ from felles.registries.krr.api import router as krr_router
 from felles.registries.skatt.api import router as skatt_router
 from felles.rules.api import router as rules_router
 from felles.sharing.api import router as sharing_router
+from felles.subscriptions.api import router as events_router
 
 DESCRIPTION = """
 felles is the common digital ecosystem of Norway's public sector on a synthetic Norway.
@@ -60,6 +61,7 @@ def create_app(*, database: Database | None = None) -> FastAPI:
     app.include_router(access_log_router)
     app.include_router(sharing_router)
     app.include_router(rules_router)
+    app.include_router(events_router)
 
     @app.get("/health", tags=["drift"], summary="Liveness and database check")
     def health() -> dict[str, str]:
