@@ -207,6 +207,34 @@ def read_events_of_types(
     return [_from_row(r) for r in rows]
 
 
+def read_events_matching(
+    session: Session,
+    *,
+    after_seq: int,
+    up_to_seq: int,
+    limit: int,
+    type_prefix: str | None = None,
+    source_prefix: str | None = None,
+    subject: str | None = None,
+) -> list[StoredEvent]:
+    """Events with ``after_seq < seq <= up_to_seq`` in order, at most ``limit``, optionally
+    only those whose type or source starts with a prefix, or about one subject."""
+    query = select(OutboxRow).where(OutboxRow.seq > after_seq, OutboxRow.seq <= up_to_seq)
+    if type_prefix:
+        query = query.where(OutboxRow.type.startswith(type_prefix, autoescape=True))
+    if source_prefix:
+        query = query.where(OutboxRow.source.startswith(source_prefix, autoescape=True))
+    if subject:
+        query = query.where(OutboxRow.subject == subject)
+    rows = session.scalars(query.order_by(OutboxRow.seq).limit(limit))
+    return [_from_row(r) for r in rows]
+
+
+def seq_of_event(session: Session, event_id: str) -> int | None:
+    """The outbox sequence number of the event with this id (None if there is none)."""
+    return session.scalar(select(OutboxRow.seq).where(OutboxRow.event_id == event_id))
+
+
 def last_seq(session: Session, *, source: str | None = None) -> int:
     """The highest sequence number in the outbox (0 when empty)."""
     query = select(OutboxRow.seq).order_by(OutboxRow.seq.desc()).limit(1)

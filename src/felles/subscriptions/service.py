@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 from urllib.parse import urlsplit
@@ -38,7 +38,13 @@ from sqlalchemy.orm import Session
 from felles.kernel.clock import get_clock
 from felles.kernel.db import Database, UnitOfWork
 from felles.kernel.errors import InvalidInput, NotFound
-from felles.kernel.events import Event, OutboxRow, StoredEvent, last_seq
+from felles.kernel.events import (
+    Event,
+    StoredEvent,
+    last_seq,
+    read_events_matching,
+    seq_of_event,
+)
 from felles.subscriptions.entitlement import entitled
 from felles.subscriptions.model import DeadLetterRow, DeliveryRow, SubscriptionRow
 
@@ -381,7 +387,7 @@ def resolve_after(session: Session, after: str) -> int:
     after = after.strip()
     if after.isdigit() and len(after) <= 18:
         return int(after)
-    seq = session.scalar(select(OutboxRow.seq).where(OutboxRow.event_id == after))
+    seq = seq_of_event(session, after)
     if seq is None:
         raise InvalidInput("after: no event with this id (give an event id or a number)")
     return seq
@@ -407,29 +413,17 @@ def pull_events(
     upper = last_seq(session)
     if upper <= after:
         return EventPage((), after)
-    query = select(OutboxRow).where(OutboxRow.seq > after, OutboxRow.seq <= upper)
-    if type_filter:
-        query = query.where(OutboxRow.type.startswith(type_filter, autoescape=True))
-    if source_filter:
-        query = query.where(OutboxRow.source.startswith(source_filter, autoescape=True))
-    if subject:
-        query = query.where(OutboxRow.subject == subject)
-    rows = list(session.scalars(query.order_by(OutboxRow.seq).limit(size)))
-    following = rows[-1].seq if len(rows) == size else upper
-    stored = [
-        StoredEvent(
-            seq=row.seq,
-            event=Event(
-                id=row.event_id,
-                type=row.type,
-                source=row.source,
-                subject=row.subject,
-                time=aware(row.time),
-                data=row.data,
-            ),
-        )
-        for row in rows
-    ]
+    read = read_events_matching(
+        session,
+        after_seq=after,
+        up_to_seq=upper,
+        limit=size,
+        type_prefix=type_filter,
+        source_prefix=source_filter,
+        subject=subject,
+    )
+    following = read[-1].seq if len(read) == size else upper
+    stored = [replace(s, event=replace(s.event, time=aware(s.event.time))) for s in read]
     allowed = entitled(
         session,
         orgnr=orgnr,
