@@ -60,22 +60,17 @@ from benchlib import (
     DEFAULT_URL,
     RESULTS,
     analyze_if_never_analyzed,
-    ensure_schema,
-    fresh_schema,
     machine,
+    population,
     python_reference_ms,
     schema_url,
     warm_os_cache,
 )
 from openfisca_core.simulation_builder import SimulationBuilder
 from openfisca_core.simulations import Simulation
-from sqlalchemy import func, select
 
-from felles.kernel import migrate
 from felles.kernel.db import Database
-from felles.kernel.progress import make_progress
 from felles.registries.folkeregister import columns
-from felles.registries.folkeregister.model import Person
 from felles.rules import screening
 from felles.rules.population import (
     Month,
@@ -117,25 +112,18 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
 
 
 def _population(database: Database, args: argparse.Namespace) -> dict[str, Any]:
-    from felles.synth.population import generate_population
-
-    if args.reuse:
-        ensure_schema(args.database_url, args.schema)
-        migrate.upgrade(database)
-        with database.read_session() as session:
-            present = session.scalar(select(func.count()).select_from(Person)) or 0
-        if present:
-            return {"generated": False, "persons_present": present}
-    fresh_schema(args.database_url, args.schema)
-    migrate.upgrade(database)
-    started = time.perf_counter()
-    with make_progress() as progress:
-        generate_population(database, persons=args.persons, seed=args.seed, progress=progress)
-    return {
-        "generated": True,
-        "persons_present": args.persons,
-        "seconds": round(time.perf_counter() - started, 1),
-    }
+    generated, present, seconds = population(
+        database,
+        url=args.database_url,
+        schema=args.schema,
+        persons=args.persons,
+        seed=args.seed,
+        reuse=args.reuse,
+    )
+    figures: dict[str, Any] = {"generated": generated, "persons_present": present}
+    if seconds is not None:
+        figures["seconds"] = seconds
+    return figures
 
 
 def _timed(call: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[float, Any]:

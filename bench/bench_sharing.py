@@ -75,10 +75,9 @@ from benchlib import (
     DEFAULT_URL,
     RESULTS,
     analyze_if_never_analyzed,
-    ensure_schema,
-    fresh_schema,
     machine,
     percentiles,
+    population,
     python_reference_ms,
     schema_url,
     warm_os_cache,
@@ -759,28 +758,18 @@ def _children(pid: int) -> list[str]:
 
 
 def _population(database: Database, args: argparse.Namespace) -> dict[str, Any]:
-    from felles.kernel import migrate
-    from felles.kernel.progress import make_progress
-    from felles.registries.folkeregister.model import Person
-    from felles.synth.population import generate_population
-
-    if args.reuse:
-        ensure_schema(args.database_url, args.schema)
-        migrate.upgrade(database)
-        with database.read_session() as session:
-            present = session.scalar(select(func.count()).select_from(Person)) or 0
-        if present:
-            return {"generated": False, "persons": present}
-    fresh_schema(args.database_url, args.schema)
-    migrate.upgrade(database)
-    started = time.perf_counter()
-    with make_progress() as progress:
-        generate_population(database, persons=args.persons, seed=args.seed, progress=progress)
-    return {
-        "generated": True,
-        "persons": args.persons,
-        "seconds": round(time.perf_counter() - started, 1),
-    }
+    generated, present, seconds = population(
+        database,
+        url=args.database_url,
+        schema=args.schema,
+        persons=args.persons,
+        seed=args.seed,
+        reuse=args.reuse,
+    )
+    figures: dict[str, Any] = {"generated": generated, "persons": present}
+    if seconds is not None:
+        figures["seconds"] = seconds
+    return figures
 
 
 def _nav_token(database: Database) -> str:

@@ -60,6 +60,33 @@ def ensure_schema(url: str, schema: str) -> None:
     engine.dispose()
 
 
+def population(
+    database: Database, *, url: str, schema: str, persons: int, seed: int, reuse: bool
+) -> tuple[bool, int, float | None]:
+    """A population in ``schema``: kept when ``reuse`` and people are there, else generated
+    afresh (people only, with a progress display). (generated, people present, seconds)."""
+    from sqlalchemy import func, select
+
+    from felles.kernel import migrate
+    from felles.kernel.progress import make_progress
+    from felles.registries.folkeregister.model import Person
+    from felles.synth.population import generate_population
+
+    if reuse:
+        ensure_schema(url, schema)
+        migrate.upgrade(database)
+        with database.read_session() as session:
+            present = session.scalar(select(func.count()).select_from(Person)) or 0
+        if present:
+            return False, present, None
+    fresh_schema(url, schema)
+    migrate.upgrade(database)
+    started = time.perf_counter()
+    with make_progress() as progress:
+        generate_population(database, persons=persons, seed=seed, progress=progress)
+    return True, persons, round(time.perf_counter() - started, 1)
+
+
 def python_reference_ms() -> float:
     """A fixed pure-Python workload, best of five: how fast the machine runs Python just now.
 
