@@ -21,7 +21,8 @@ as of any other; they get no execution context, which their API allows.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, TypeVar, cast
 
 import psycopg
@@ -79,15 +80,8 @@ class CompiledStatement:
         connection = connection_of(target)
         if connection.dialect.name != "postgresql":
             return [make(row) for row in connection.execute(self._generic_statement(), parameters)]
-        sql, bound = self._postgresql(connection, parameters)
-        driver = connection.connection.driver_connection
-        assert isinstance(driver, psycopg.Connection)
-        with driver.cursor(row_factory=lambda _cursor: make) as cursor:
-            events = connection.dispatch
-            events.before_cursor_execute(connection, cursor, sql, bound, None, False)
-            rows = cursor.execute(sql, bound, prepare=True).fetchall()
-            events.after_cursor_execute(connection, cursor, sql, bound, None, False)
-        return rows
+        with self._cursor(connection, parameters, make) as cursor:
+            return cursor.fetchall()
 
     def run(self, target: Target, **parameters: Any) -> None:
         """Run a statement that returns no rows."""
@@ -95,14 +89,23 @@ class CompiledStatement:
         if connection.dialect.name != "postgresql":
             connection.execute(self._generic_statement(), parameters)
             return
+        with self._cursor(connection, parameters, tuple):
+            pass
+
+    @contextmanager
+    def _cursor(
+        self, connection: Connection, parameters: Mapping[str, Any], make: Callable[[Any], T]
+    ) -> Iterator[psycopg.Cursor[T]]:
+        """A psycopg cursor on which the statement has run (prepared), rows made by ``make``."""
         sql, bound = self._postgresql(connection, parameters)
         driver = connection.connection.driver_connection
         assert isinstance(driver, psycopg.Connection)
-        with driver.cursor() as cursor:
+        with driver.cursor(row_factory=lambda _cursor: make) as cursor:
             events = connection.dispatch
             events.before_cursor_execute(connection, cursor, sql, bound, None, False)
             cursor.execute(sql, bound, prepare=True)
             events.after_cursor_execute(connection, cursor, sql, bound, None, False)
+            yield cursor
 
     def _generic_statement(self) -> Executable:
         if self._generic is None:
