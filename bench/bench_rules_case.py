@@ -34,13 +34,12 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from benchlib import RESULTS, percentiles, python_reference_ms, timed
+from benchlib import RESULTS, host, percentiles, python_reference_ms, timed
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -146,23 +145,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     }
     goal = result["decision_with_explanation"]["p99_ms"] <= 5.0
     result["goal_met"] = goal
-    memory = None
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                memory = int(line.split()[1]) * 1024
-    except OSError:
-        pass
     result["machine"] = {
         "load_average_1min_at_start": load_at_start,
-        "load_average_1min_at_end": round(os.getloadavg()[0], 2),
         "python_reference_ms_at_start": reference_at_start,
-        "python_reference_ms_at_end": python_reference_ms(),
-        "python_reference": "100 000 small dicts, strings and lists; best of 5",
-        "nproc": os.cpu_count(),
-        "memory_bytes": memory,
-        "python": sys.version.split()[0],
-        "platform": platform.platform(),
+        **host(),
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")

@@ -113,8 +113,8 @@ def python_reference_ms() -> float:
     return round(best * 1000, 1)
 
 
-def machine(database: Database) -> dict[str, Any]:
-    """The machine and database a figure was measured on."""
+def host() -> dict[str, Any]:
+    """The machine a figure was measured on (no database): load, speed, size, Python."""
     memory = None
     try:
         for line in Path("/proc/meminfo").read_text().splitlines():
@@ -122,12 +122,6 @@ def machine(database: Database) -> dict[str, Any]:
                 memory = int(line.split()[1]) * 1024
     except OSError:
         pass
-    with database.engine.connect() as connection:
-        version: str = connection.execute(text("SELECT version()")).scalar_one()
-        settings: dict[str, str] = {
-            name: connection.execute(text(f"SHOW {name}")).scalar_one()
-            for name in POSTGRESQL_SETTINGS
-        }
     return {
         # Other work on the machine slows a run down: the 1-minute load average at the end.
         "load_average_1min_at_end": round(os.getloadavg()[0], 2),
@@ -137,9 +131,18 @@ def machine(database: Database) -> dict[str, Any]:
         "memory_bytes": memory,
         "python": sys.version.split()[0],
         "platform": platform.platform(),
-        "postgresql": version,
-        "postgresql_settings": settings,
     }
+
+
+def machine(database: Database) -> dict[str, Any]:
+    """The machine and database a figure was measured on."""
+    with database.engine.connect() as connection:
+        version: str = connection.execute(text("SELECT version()")).scalar_one()
+        settings: dict[str, str] = {
+            name: connection.execute(text(f"SHOW {name}")).scalar_one()
+            for name in POSTGRESQL_SETTINGS
+        }
+    return {**host(), "postgresql": version, "postgresql_settings": settings}
 
 
 def analyze_if_never_analyzed(database: Database, tables: Sequence[str]) -> list[str]:
