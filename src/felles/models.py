@@ -13,6 +13,7 @@ from felles.registries.enhetsregisteret import model as _enhetsregisteret  # noq
 from felles.registries.folkeregister import model as _folkeregister  # noqa: F401
 from felles.registries.krr import model as _krr  # noqa: F401
 from felles.registries.skatt import model as _skatt  # noqa: F401
+from felles.services import model as _services  # noqa: F401
 from felles.subscriptions import model as _subscriptions  # noqa: F401
 
 metadata = Base.metadata

@@ -54,6 +54,7 @@ DEFAULT_STREAM = "FELLES_EVENTS"
 DEFAULT_SUBJECT_PREFIX = "felles.events"
 
 BusHandler = Callable[[UnitOfWork, Event], None]
+BatchHandler = Callable[[UnitOfWork, Sequence[Event]], None]
 
 
 class ProcessedEvent(Base):
@@ -84,11 +85,17 @@ class Consumer:
     The handler changes rows through ``uow.session`` and may ``uow.emit`` new events; it
     must not commit. It must not put personal data in an exception message (failures are
     logged).
+
+    ``batch``, when given, takes all the wanted events of one transport batch at once (a
+    service that fetches data or computes rules for many events together). It must have the
+    same effect as ``handler`` on each event in turn; when it raises, the events are handled
+    one by one with ``handler`` so that only the failing event stays unprocessed.
     """
 
     name: str
     handler: BusHandler
     types: tuple[str, ...] = ()
+    batch: BatchHandler | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"[A-Za-z0-9_-]{1,100}", self.name):
@@ -186,6 +193,38 @@ class _AlreadyProcessedError(Exception):
     """Rolls the claim's savepoint back when the event was processed before."""
 
 
+def handle_batch_in(
+    uow: UnitOfWork, consumer: Consumer, events: Sequence[Event], *, stop_at_failure: bool
+) -> list[bool | None]:
+    """``handle_in`` for several events, through the consumer's batch handler when it has one.
+
+    Returns one outcome per event, in order. With ``stop_at_failure`` (the in-database
+    transport, which keeps order) the list ends at the first failing event: the events after
+    it were not attempted.
+    """
+    if consumer.batch is not None and len(events) > 1:
+        try:
+            with uow.savepoint():
+                claimed = [e for e in events if _claim(uow.session, consumer.name, e.id)]
+                if claimed:
+                    consumer.batch(uow, claimed)
+        except Exception as error:
+            log.warning(
+                "batch handler failed; handling the events one by one",
+                extra={"consumer": consumer.name, "error": type(error).__name__},
+            )
+        else:
+            done = {event.id for event in claimed}
+            return [event.id in done for event in events]
+    outcomes: list[bool | None] = []
+    for event in events:
+        outcome = handle_in(uow, consumer, event)
+        outcomes.append(outcome)
+        if outcome is None and stop_at_failure:
+            break
+    return outcomes
+
+
 def handle_once(database: Database, consumer: Consumer, event: Event) -> bool | None:
     """Handle one event in its own unit of work and commit (see ``handle_in``)."""
     with database.unit_of_work() as uow:
@@ -277,11 +316,17 @@ class DatabaseTransport:
                 )
                 if stored.seq <= up_to
             ]
+            wanted = [stored.event for stored in pending if consumer.wants(stored.event.type)]
+            outcomes = dict(
+                zip(
+                    (event.id for event in wanted),
+                    handle_batch_in(uow, consumer, wanted, stop_at_failure=True),
+                    strict=False,  # ends at a failing event
+                )
+            )
             for stored in pending:
-                if stop.is_set():
-                    break
                 if consumer.wants(stored.event.type):
-                    outcome = handle_in(uow, consumer, stored.event)
+                    outcome = outcomes.get(stored.event.id)
                     if outcome is None:
                         # Keep order: nothing after a failing event is handled yet; the
                         # cursor stays before it, so it is retried on a later pass.
@@ -461,24 +506,25 @@ class NatsTransport:
             messages = await sub.fetch(self.batch_size, timeout=self.fetch_timeout)
         except (TimeoutError, NatsTimeout):  # nothing to fetch (both kinds occur)
             return result
-        for index, message in enumerate(messages):
-            if stop.is_set():
-                # Hand the rest back at once rather than after ack_wait.
-                for rest in messages[index:]:
-                    await rest.nak()
-                break
-            event = _event_from_json(message.data)
-            outcome = (
-                handle_once(self.database, consumer, event) if consumer.wants(event.type) else True
-            )
+        events = [_event_from_json(message.data) for message in messages]
+        wanted = [event for event in events if consumer.wants(event.type)]
+        outcomes: dict[str, bool | None] = {}
+        if wanted:
+            # One transaction for the fetched batch; every event is claimed in it.
+            with self.database.unit_of_work() as uow:
+                handled = handle_batch_in(uow, consumer, wanted, stop_at_failure=False)
+                uow.commit()
+            outcomes = dict(zip((event.id for event in wanted), handled, strict=True))
+        for message, event in zip(messages, events, strict=True):
             result.moved += 1
+            outcome = outcomes.get(event.id, True)
             if outcome is None:
                 result.failed += 1
                 # Back off, so a failing event does not spin: 0.2 s, 0.4 s, … up to a minute.
                 delivered = message.metadata.num_delivered or 1
                 await message.nak(delay=min(self.retry_delay * 2 ** (delivered - 1), 60.0))
                 continue
-            if consumer.wants(event.type):
+            if event.id in outcomes:
                 if outcome:
                     result.handled += 1
                 else:

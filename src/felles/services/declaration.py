@@ -1,0 +1,110 @@
+"""How a public service is declared: what it is, whose it is, on what law, and what it does.
+
+A service is data, not a handler buried somewhere: the catalog (later) and the journeys read
+the same declaration the runtime runs. The runtime (``services.runtime``) turns each declared
+service into a bus consumer; the service's own module gives the ``decide`` step.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Final, Literal
+
+if TYPE_CHECKING:
+    from felles.kernel.events import Event
+
+Texts = Mapping[str, str]  # language code (nb, nn, en) -> text
+LANGUAGES: Final = ("nb", "nn", "en")
+
+#: What running a service can produce.
+Output = Literal["vedtak", "brev", "oppgave-til-personen", "oppgave-til-saksbehandler"]
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """The events that start the service: types (exact CloudEvents types) and a filter on the
+    event itself (cheap: no registry reads; the service checks the rest when it runs)."""
+
+    event_types: tuple[str, ...]
+    accepts: Callable[[Event], bool] = field(default=lambda _event: True, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class DataNeed:
+    """A data product the service reads through the data distributor, and for what."""
+
+    product: str
+    fields: tuple[str, ...] | None = None  # None: every field the basis allows
+    about: str = "soeker"  # whom: the person the case is for, a child, a parent …
+
+
+@dataclass(frozen=True, slots=True)
+class LegalReference:
+    """A provision the service applies: a Lovdata address and its name."""
+
+    url: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class PublicService:
+    """A declared public service (tjeneste)."""
+
+    id: str
+    title: Texts
+    description: Texts
+    owner_orgnr: str
+    owner_name: str
+    legal_basis: tuple[LegalReference, ...]
+    life_events: tuple[str, ...]
+    trigger: Trigger
+    purpose: str  # formål stated to the distributor
+    scopes: frozenset[str]  # the Maskinporten scopes the service's own client holds
+    data: tuple[DataNeed, ...]
+    rules: tuple[str, ...]  # OpenFisca variables the service computes
+    produces: tuple[Output, ...]
+    tema: str = "GEN"  # the owner's subject code for its caseworker queue (NAV: BAR, KON …)
+    manual_deadline_days: int = 14  # fristFerdigstillelse of a caseworker task
+    #: Klagefrist: forvaltningsloven § 29 gives three weeks unless a law says otherwise
+    #: (folketrygdloven § 21-12 gives six for NAV's benefits, barnetrygd included).
+    appeal_weeks: int = 3
+    appeal_law: LegalReference = LegalReference(
+        "https://lovdata.no/lov/1967-02-10/§29", "forvaltningsloven § 29"
+    )
+
+    def __post_init__(self) -> None:
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]{1,60}", self.id):
+            raise ValueError(f"service id {self.id!r}: use lower-case letters, digits and -")
+        for texts in (self.title, self.description):
+            missing = [lang for lang in LANGUAGES if not texts.get(lang)]
+            if missing:
+                raise ValueError(f"service {self.id}: text missing in {missing}")
+        if not re.fullmatch(r"\d{9}", self.owner_orgnr):
+            raise ValueError(f"service {self.id}: owner_orgnr must be 9 digits")
+
+    @property
+    def consumer_name(self) -> str:
+        """The bus consumer that runs the service (a JetStream durable name too)."""
+        return f"service-{self.id}"
+
+
+_services: dict[str, PublicService] = {}
+
+
+def declare(service: PublicService) -> PublicService:
+    """Add a service to the catalog of declared services (done when its module is imported)."""
+    existing = _services.get(service.id)
+    if existing is not None and existing != service:
+        raise ValueError(f"service {service.id!r} is declared twice")
+    _services[service.id] = service
+    return service
+
+
+def declared() -> tuple[PublicService, ...]:
+    return tuple(_services.values())
+
+
+def get_service(service_id: str) -> PublicService | None:
+    return _services.get(service_id)
