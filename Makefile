@@ -32,7 +32,7 @@ lint: install-dev
 	$(BIN)/ruff format --check src tests bench
 
 typecheck: install-dev
-	$(BIN)/mypy src/felles/kernel src/felles/registries/*/model.py src/felles/identity src/felles/access src/felles/sharing src/felles/rules/api.py src/felles/rules/explain.py src/felles/rules/letters.py src/felles/rules/calculation.py src/felles/subscriptions
+	$(BIN)/mypy src/felles/kernel src/felles/registries/*/model.py src/felles/identity src/felles/access src/felles/sharing src/felles/rules/api.py src/felles/rules/explain.py src/felles/rules/letters.py src/felles/rules/calculation.py src/felles/subscriptions src/felles/services
 
 unit: install-dev
 	$(BIN)/pytest

@@ -20,6 +20,7 @@ from felles.registries.folkeregister.api import router as folkeregister_router
 from felles.registries.krr.api import router as krr_router
 from felles.registries.skatt.api import router as skatt_router
 from felles.rules.api import router as rules_router
+from felles.services.api import router as casework_router
 from felles.sharing.api import router as sharing_router
 from felles.subscriptions.api import router as events_router
 
@@ -62,6 +63,7 @@ def create_app(*, database: Database | None = None) -> FastAPI:
     app.include_router(sharing_router)
     app.include_router(rules_router)
     app.include_router(events_router)
+    app.include_router(casework_router)
 
     @app.get("/health", tags=["drift"], summary="Liveness and database check")
     def health() -> dict[str, str]:

@@ -168,10 +168,14 @@ def record_vedtak(
     *,
     actor: str,
     automatic: bool,
+    reason: str | None = None,
     override_reason: str | None = None,
 ) -> Vedtak:
     """Store the decision and its letters on ``sak`` (which must be under behandling) and
-    move it to vedtatt or avslaatt. A decision already on the case is superseded."""
+    move it to vedtatt or avslaatt. A decision already on the case is superseded.
+
+    ``reason`` (a caseworker's written reason) goes on the case's history; an
+    ``override_reason`` goes there too and on the vedtak itself."""
     if draft.outcome not in (INNVILGET, AVSLAG):
         raise ValueError(f"unknown outcome {draft.outcome!r}")
     session = uow.session
@@ -212,7 +216,7 @@ def record_vedtak(
             )
         )
     target = SakStatus.VEDTATT if draft.outcome == INNVILGET else SakStatus.AVSLAATT
-    move(uow, service, sak, target, actor=actor, reason=override_reason)
+    move(uow, service, sak, target, actor=actor, reason=reason or override_reason)
     uow.emit(
         ev.vedtak_event(
             service_id=service.id,
