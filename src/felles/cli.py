@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -103,24 +107,58 @@ def simulate(
             help="Also businesses founded and closed, jobs started and ended, monthly pay"
         ),
     ] = True,
+    services: Annotated[
+        bool,
+        typer.Option(
+            help="Run the public services after each day (e.g. barnetrygd for each birth), "
+            "on the transport FELLES_EVENTS_URL names"
+        ),
+    ] = True,
+    pace: Annotated[
+        float,
+        typer.Option(
+            min=0, help="Wall-clock seconds per simulated day (0: as fast as it goes; the demo)"
+        ),
+    ] = 0.0,
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Move the clock forward: births, deaths, moves, marriages, migration, working life."""
+    """Move the clock forward: births, deaths, moves, marriages, migration, working life —
+    and the public services' cases and decisions that follow."""
+    from felles.services.simulation import ServicesStep, case_summary
     from felles.synth.simulator import simulate as run_simulation
 
     database = _database(database_url)
     migrate.upgrade(database)
     first_day = date.fromisoformat(start) if start else None
-    with make_progress() as progress:
-        report = run_simulation(
-            database,
-            start=first_day,
-            days=days,
-            seed=seed,
-            progress=progress,
-            with_working_life=working_life,
-        )
+    step = ServicesStep(database) if services else None
+    began = time.monotonic()
+    ticks = 0
+
+    def after_day(day: date) -> None:
+        nonlocal ticks
+        if step is not None:
+            step(day)
+        ticks += 1
+        if pace:
+            time.sleep(max(0.0, began + ticks * pace - time.monotonic()))
+
+    try:
+        with make_progress() as progress:
+            report = run_simulation(
+                database,
+                start=first_day,
+                days=days,
+                seed=seed,
+                progress=progress,
+                with_working_life=working_life,
+                after_day=after_day if step is not None or pace else None,
+            )
+    finally:
+        if step is not None:
+            step.close()
     console.print(report.summary())
+    if step is not None:
+        console.print(case_summary(database))
 
 
 @app.command()
@@ -158,6 +196,14 @@ def demo(
     seed: Annotated[int, typer.Option(help="Random seed")] = 1,
     port: Annotated[int, typer.Option(help="Port")] = 8000,
     no_economy: NoEconomy = False,
+    live: Annotated[
+        bool,
+        typer.Option(
+            help="While serving, move the simulator forward (one day every --pace seconds) "
+            "and run the public services, so births become barnetrygd cases"
+        ),
+    ] = True,
+    pace: Annotated[float, typer.Option(min=1, help="Seconds per simulated day")] = 15.0,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Generate a small Norway (once), print people worth looking up, and serve the API."""
@@ -182,7 +228,42 @@ def demo(
         "Person data needs the operator token: "
         "[cyan]-H 'Authorization: Bearer felles-admin-dev-token'[/] (FELLES_ADMIN_TOKEN)\n"
     )
-    serve(host="127.0.0.1", port=port, database_url=database.url)
+    simulator = _start_live_simulation(database, seed=seed, pace=pace) if live else None
+    try:
+        serve(host="127.0.0.1", port=port, database_url=database.url)
+    finally:
+        if simulator is not None:
+            simulator.terminate()
+            simulator.wait(timeout=30)
+
+
+def _start_live_simulation(
+    database: Database, *, seed: int, pace: float
+) -> subprocess.Popen[bytes]:
+    """``felles simulate`` in its own process (the simulated clock is per process), one day
+    every ``pace`` seconds, with the public services after each day; its output to a file."""
+    log_path = Path("felles-demo-simulation.log").resolve()
+    command = [
+        sys.executable,
+        "-m",
+        "felles.cli",
+        "simulate",
+        "--days",
+        "3650",
+        "--pace",
+        str(pace),
+        "--seed",
+        str(seed + 1),
+        "--database-url",
+        database.url,
+    ]
+    with log_path.open("ab") as log_file:
+        process = subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT)
+    console.print(
+        f"[bold]Live:[/] one simulated day every {pace:g} s; births become barnetrygd cases "
+        f"(NAV's queue: GET /saksbehandling/api/v1/oppgaver). Simulator log: {log_path}\n"
+    )
+    return process
 
 
 audit_app = typer.Typer(help="The access log (innsynslogg): verify the chain, sign checkpoints.")

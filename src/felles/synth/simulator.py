@@ -1170,8 +1170,13 @@ def simulate(
     batch_size: int = 500,
     rate_multiplier: float = 1.0,
     with_working_life: bool = True,
+    after_day: Callable[[date], None] | None = None,
 ) -> SimulationReport:
     """Simulate ``days`` days of life events from ``start`` (default: the day after the last).
+
+    ``after_day`` runs at the end of each day, once the day's events are committed, with the
+    clock still on that day (``felles simulate`` runs the public services there, so a birth
+    is decided the day it happens).
 
     ``rate_multiplier`` scales every rate (tests and benchmarks use it to get enough events
     from a small population). Commits every ``batch_size`` operations. Without
@@ -1200,6 +1205,9 @@ def simulate(
             for offset in range(days):
                 day = first + timedelta(days=offset)
                 _simulate_day(run, clock, day)
+                if after_day is not None:
+                    run.commit()
+                    after_day(day)
                 _show_progress(progress, task, report, day)
             run.commit()
         finally:

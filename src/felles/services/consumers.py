@@ -1,0 +1,9 @@
+"""The services' consumers, for ``felles worker --consumers felles.services.consumers``."""
+
+from __future__ import annotations
+
+from felles.services.barnetrygd import SERVICE as BARNETRYGD_FOEDSEL
+from felles.services.barnetrygd.service import handle_births
+from felles.services.runtime import register_service
+
+register_service(BARNETRYGD_FOEDSEL, handle_births)

@@ -1,0 +1,62 @@
+"""The public services inside ``felles simulate``: after each simulated day, the services'
+consumers handle that day's events (on the configured transport), with the clock on that
+day, so a birth is decided the day it is registered and its klage deadline counts from then.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import date
+
+from rich.table import Table
+from sqlalchemy import func, select
+
+from felles.kernel.bus import Round, Transport, Worker, make_transport, registered_consumers
+from felles.kernel.db import Database
+from felles.services.declaration import declared
+from felles.services.model import Sak
+from felles.services.states import LABELS, SakStatus
+
+
+@dataclass
+class ServicesStep:
+    """Runs every declared service's consumer until idle; call once per simulated day."""
+
+    database: Database
+    transport: Transport = field(init=False)
+    totals: Round = field(default_factory=Round)
+
+    def __post_init__(self) -> None:
+        from felles.services import consumers  # noqa: F401 - registers the services
+
+        self.transport = make_transport(self.database)
+        names = {service.consumer_name for service in declared()}
+        self._consumers = [c for c in registered_consumers() if c.name in names]
+
+    def __call__(self, _day: date) -> None:
+        worker = Worker(self.transport, self._consumers, interval=0.05)
+        self.totals.add(worker.run(threading.Event(), until_idle=True))
+
+    def close(self) -> None:
+        self.transport.close()
+
+
+def case_summary(database: Database) -> Table:
+    """Cases per service and status (counts only)."""
+    table = Table(title="Public services: cases")
+    table.add_column("Service")
+    statuses = list(SakStatus)
+    for status in statuses:
+        table.add_column(LABELS[status]["en"], justify="right")
+    with database.read_session() as session:
+        counts = session.execute(
+            select(Sak.service_id, Sak.status, func.count()).group_by(Sak.service_id, Sak.status)
+        ).all()
+    by_service: dict[str, dict[str, int]] = {}
+    for service_id, status_code, count in counts:
+        by_service.setdefault(service_id, {})[status_code] = count
+    for service in declared():
+        row = by_service.get(service.id, {})
+        table.add_row(service.title["en"], *(f"{row.get(s.value, 0):,}" for s in statuses))
+    return table

@@ -1,0 +1,159 @@
+"""Crash test: a worker killed (SIGKILL) at random points while it runs barnetrygd over a
+stream of births, restarted each time; afterwards exactly one case and one decision per
+birth — none lost, none doubled — on the in-database transport and on NATS JetStream."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import random
+import subprocess
+import sys
+import time
+import uuid
+from collections import Counter
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from felles.access.log.model import LogEntryRow
+from felles.kernel.bus import NatsTransport
+from felles.kernel.clock import SimulatedClock
+from felles.kernel.db import Database
+from felles.registries.folkeregister.operations import Birth, register_births
+from felles.services.model import Oppgave, Sak, SakHendelse, Vedtak
+from tests.kernel.test_bus import NATS_URL, _nats_or_skip
+from tests.registries.folkeregister.conftest import Register, seed_addresses
+
+BIRTHS = 120
+KILLS = 5
+
+
+def _births(database: Database, clock: SimulatedClock) -> list[str]:
+    """BIRTHS children, one per mother (a few mothers under 18: their cases go to manual)."""
+    register = Register(database, clock)
+    mothers = [
+        register.person(foedselsdato=date(2009 if n % 10 == 0 else 1991, 1 + n % 12, 1 + n % 28))
+        for n in range(BIRTHS)
+    ]
+    births = [
+        Birth(
+            mor=mor,
+            foedselsdato=date(2025, 5, 1) + timedelta(days=n % 30),
+            kjoenn="mann",
+            fornavn="Ola",
+        )
+        for n, mor in enumerate(mothers)
+    ]
+    children: list[str] = []
+    for first in range(0, BIRTHS, 40):
+        with database.unit_of_work() as uow:
+            results = register_births(uow, births=births[first : first + 40])
+            uow.commit()
+        children.extend(result.ident for result in results)  # type: ignore[union-attr]
+    return children
+
+
+def _counts(database: Database) -> dict[str, Any]:
+    with database.read_session() as session:
+        cases = Counter(session.scalars(select(Sak.subject)))
+        vedtak = Counter(session.scalars(select(Vedtak.sak_id)))
+        opened = Counter(
+            session.scalars(select(SakHendelse.sak_id).where(SakHendelse.to_status == "opprettet"))
+        )
+        tasks = Counter(session.scalars(select(Oppgave.sak_id)))
+        requests = session.execute(
+            select(
+                LogEntryRow.subjekt, func.count(func.distinct(LogEntryRow.foresporsel_id))
+            ).group_by(LogEntryRow.subjekt)
+        ).all()
+        statuses = Counter(session.scalars(select(Sak.status)))
+    return {
+        "cases": cases,
+        "vedtak": vedtak,
+        "opened": opened,
+        "tasks": tasks,
+        "requests": dict(requests),
+        "statuses": statuses,
+    }
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("transport_kind", ["indb", "nats"])
+def test_killed_workers_leave_one_case_and_one_decision_per_birth(
+    transport_kind: str, database: Database, clock: SimulatedClock
+) -> None:
+    if transport_kind == "nats":
+        _nats_or_skip()
+    seed_addresses(database)
+    children = _births(database, clock)
+    tag = uuid.uuid4().hex[:12]
+    env = {
+        **os.environ,
+        "FELLES_DATABASE_URL": database.url,
+        "FELLES_EVENTS_URL": NATS_URL if transport_kind == "nats" else "",
+        "FELLES_EVENTS_STREAM": f"FELLES_TEST_{tag}",
+        "FELLES_EVENTS_SUBJECT_PREFIX": f"felles.test.{tag}",
+        "FELLES_EVENTS_ACK_WAIT": "2",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "felles.cli",
+        "worker",
+        "--consumers",
+        "felles.services.consumers",
+        "--interval",
+        "0.05",
+        "--batch-size",
+        "8",
+    ]
+    rng = random.Random(7)
+    try:
+        for _ in range(KILLS):
+            before = sum(_counts(database)["cases"].values())
+            process = subprocess.Popen(
+                command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+            )
+            try:
+                # Wait until it is working, then kill it at a random moment.
+                deadline = time.monotonic() + 60
+                while sum(_counts(database)["cases"].values()) == before:
+                    assert process.poll() is None, process.stderr.read().decode()  # type: ignore[union-attr]
+                    assert time.monotonic() < deadline, "the worker made no progress"
+                    time.sleep(0.02)
+                time.sleep(rng.uniform(0.0, 0.4))
+                process.kill()
+                process.wait(10)
+            finally:
+                if process.poll() is None:
+                    process.kill()
+        assert sum(_counts(database)["cases"].values()) < BIRTHS, "killed mid-stream"
+        finished = subprocess.run(
+            [*command, "--until-idle"], env=env, capture_output=True, timeout=300, check=False
+        )
+        assert finished.returncode == 0, finished.stderr.decode()
+    finally:
+        if transport_kind == "nats":
+            transport = NatsTransport(
+                database,
+                NATS_URL,
+                stream=f"FELLES_TEST_{tag}",
+                subject_prefix=f"felles.test.{tag}",
+            )
+            with contextlib.suppress(Exception):
+                transport.delete_stream()
+            transport.close()
+
+    counts = _counts(database)
+    assert counts["cases"] == Counter(children), "one case per birth"
+    assert set(counts["opened"].values()) == {1}
+    decided = counts["statuses"]["vedtatt"]
+    manual = counts["statuses"]["til_manuell_behandling"]
+    assert decided + manual == BIRTHS and manual == BIRTHS // 10
+    assert len(counts["vedtak"]) == decided and set(counts["vedtak"].values()) == {1}
+    assert len(counts["tasks"]) == manual and set(counts["tasks"].values()) <= {1}
+    # The reads of each child were logged once: in the transaction that made its case.
+    assert all(counts["requests"][child] == 1 for child in children)
