@@ -33,16 +33,23 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import orjson
-from sqlalchemy import BigInteger, DateTime, String, select, update
+from sqlalchemy import BigInteger, DateTime, String, Table, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from felles.kernel.clock import get_clock
 from felles.kernel.db import Base, Database, UnitOfWork
-from felles.kernel.events import Event, StoredEvent, last_seq, read_events
+from felles.kernel.events import (
+    Event,
+    StoredEvent,
+    last_seq,
+    read_events,
+    read_events_of_types,
+)
+from felles.kernel.setwise import insert_new
 
 log = logging.getLogger(__name__)
 
@@ -166,6 +173,22 @@ def _claim(session: Session, consumer: str, event_id: str) -> bool:
     return True
 
 
+def _claim_many(session: Session, consumer: str, events: Sequence[Event]) -> list[Event]:
+    """``_claim`` for a batch in one statement: the events not processed before, in order.
+
+    ``ON CONFLICT DO NOTHING`` skips an event already in the record; on PostgreSQL a claim
+    that another transaction holds uncommitted waits for it, as a single claim does.
+    """
+    now = get_clock().now()
+    rows = [{"consumer": consumer, "event_id": e.id, "processed_at": now} for e in events]
+    table = cast("Table", ProcessedEvent.__table__)
+    inserted = insert_new(
+        session, table, rows, conflict=("consumer", "event_id"), returning=("event_id",)
+    )
+    claimed = {event_id for (event_id,) in inserted}
+    return [event for event in events if event.id in claimed]
+
+
 def handle_in(uow: UnitOfWork, consumer: Consumer, event: Event) -> bool | None:
     """Run the handler for one event inside ``uow`` (in a savepoint), not committing.
 
@@ -205,7 +228,7 @@ def handle_batch_in(
     if consumer.batch is not None and len(events) > 1:
         try:
             with uow.savepoint():
-                claimed = [e for e in events if _claim(uow.session, consumer.name, e.id)]
+                claimed = _claim_many(uow.session, consumer.name, events)
                 if claimed:
                     consumer.batch(uow, claimed)
         except Exception as error:
@@ -309,13 +332,7 @@ class DatabaseTransport:
                 return result
             # Up to the last committed seq only (decision 0004: nothing below it can appear).
             up_to = last_seq(uow.session)
-            pending = [
-                stored
-                for stored in read_events(
-                    uow.session, after_seq=cursor.last_seq, limit=self.batch_size
-                )
-                if stored.seq <= up_to
-            ]
+            pending, scanned_to = self._pending(uow, consumer, after=cursor.last_seq, up_to=up_to)
             wanted = [stored.event for stored in pending if consumer.wants(stored.event.type)]
             outcomes = dict(
                 zip(
@@ -338,9 +355,37 @@ class DatabaseTransport:
                         result.duplicates += 1
                 cursor.last_seq = stored.seq
                 result.moved += 1
+            else:
+                # Every event up to scanned_to was read: none after the last one is wanted.
+                cursor.last_seq = max(cursor.last_seq, scanned_to)
             cursor.updated_at = get_clock().now()
             uow.commit()
         return result
+
+    def _pending(
+        self, uow: UnitOfWork, consumer: Consumer, *, after: int, up_to: int
+    ) -> tuple[list[StoredEvent], int]:
+        """The next events for ``consumer`` after its cursor, and how far they were read.
+
+        A consumer of some types reads only those (the outbox holds every block's events,
+        most of them not for it); the cursor may then move past the events it skipped.
+        """
+        if consumer.types:
+            pending = read_events_of_types(
+                uow.session,
+                type_prefixes=consumer.types,
+                after_seq=after,
+                up_to_seq=up_to,
+                limit=self.batch_size,
+            )
+            full = len(pending) == self.batch_size
+            return pending, pending[-1].seq if full else max(after, up_to)
+        pending = [
+            stored
+            for stored in read_events(uow.session, after_seq=after, limit=self.batch_size)
+            if stored.seq <= up_to
+        ]
+        return pending, pending[-1].seq if pending else after
 
     def rewind(self, consumer: str) -> None:
         """Deliver everything again to ``consumer`` (the processed record skips what it had)."""

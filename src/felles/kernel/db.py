@@ -16,6 +16,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
+import orjson
 from sqlalchemy import (
     ARRAY,
     BigInteger,
@@ -115,14 +116,27 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False})
+        engine = create_engine(
+            url,
+            echo=echo,
+            connect_args={"check_same_thread": False},
+            json_deserializer=orjson.loads,
+        )
         event.listen(engine, "connect", _configure_sqlite)
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         # Plain postgresql:// means psycopg 3 here; psycopg2 is not a dependency.
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
     # LIFO: the busiest connections are reused, so idle ones age out and are pinged.
-    engine = create_engine(url, echo=echo, pool_size=10, max_overflow=10, pool_use_lifo=True)
+    # JSON columns are read by orjson (several times faster than the standard library's).
+    engine = create_engine(
+        url,
+        echo=echo,
+        pool_size=10,
+        max_overflow=10,
+        pool_use_lifo=True,
+        json_deserializer=orjson.loads,
+    )
     event.listen(engine, "connect", _configure_postgresql)
     event.listen(engine, "checkin", _note_checkin)
     event.listen(engine, "checkout", _ping_if_idle)

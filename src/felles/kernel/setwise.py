@@ -29,9 +29,10 @@ from typing import Any, Final, cast
 import orjson
 from sqlalchemy import Connection, CursorResult, Table, and_, bindparam, insert, text, update
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-__all__ = ["insert_many", "insert_returning_ids", "update_many"]
+__all__ = ["insert_many", "insert_new", "insert_returning_ids", "update_many"]
 
 _PG_DIALECT: Final = postgresql.dialect()  # type: ignore[no-untyped-call]
 
@@ -92,6 +93,45 @@ def insert_many(
         return
     columns = tuple(rows[0])
     session.execute(_pg_insert(table, columns), {"rows": rows_json(rows)})
+
+
+@cache
+def _pg_insert_new(
+    table: Table, columns: tuple[str, ...], conflict: tuple[str, ...], returning: tuple[str, ...]
+) -> Any:
+    return text(
+        f"{pg_insert_sql(table, columns)} ON CONFLICT ({', '.join(conflict)}) DO NOTHING "
+        f"RETURNING {', '.join(returning)}"
+    )
+
+
+def insert_new(
+    session: Session,
+    table: Table,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    conflict: Sequence[str],
+    returning: Sequence[str],
+) -> list[tuple[Any, ...]]:
+    """Insert the ``rows`` whose ``conflict`` key is not taken yet (``ON CONFLICT DO
+    NOTHING``), in one statement; the ``returning`` columns of the rows inserted.
+
+    On PostgreSQL a row whose key another transaction holds uncommitted waits for it, then
+    is skipped if that transaction commits. The rows returned come in no particular order.
+    """
+    if not rows:
+        return []
+    if _is_postgresql(session):
+        statement = _pg_insert_new(table, tuple(rows[0]), tuple(conflict), tuple(returning))
+        result = session.execute(statement, {"rows": rows_json(rows)})
+    else:
+        generic = (
+            sqlite_insert(table)
+            .on_conflict_do_nothing(index_elements=list(conflict))
+            .returning(*(table.c[name] for name in returning))
+        )
+        result = session.execute(generic, list(rows))
+    return [tuple(row) for row in result.all()]
 
 
 @cache

@@ -18,7 +18,7 @@ from sqlalchemy import (
     String,
     Text,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from felles.kernel.db import Base, BigIntegerPK
 
@@ -67,6 +67,17 @@ class SakHendelse(Base):
     reason: Mapped[str | None] = mapped_column(Text)
 
 
+class Forklaring(Base):
+    """A rule explanation, stored once by its content's SHA-256: every child born in the same
+    month and area has the same one, and it is the largest part of a decision."""
+
+    __tablename__ = "svc_forklaring"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class Vedtak(Base):
     """A decision on a case. An overridden decision is kept, pointing to the one replacing it."""
 
@@ -82,8 +93,10 @@ class Vedtak(Base):
     period_to: Mapped[date | None] = mapped_column(Date)
     #: [{"fom": "2025-06", "tom": "2043-04", "beloep": 1968}, …] kroner per month
     amounts: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
-    #: The rule system's explanation (variables, parameters with their law, inputs).
-    explanation: Mapped[dict[str, Any]] = mapped_column(JSON)
+    #: The rule system's explanation (variables, parameters with their law, inputs), kept
+    #: once however many decisions share it (``explanations``).
+    explanation_id: Mapped[str] = mapped_column(String(64), ForeignKey("svc_forklaring.id"))
+    explanation_row: Mapped[Forklaring] = relationship(lazy="joined")
     #: The data used: product, subject role, fields, source and basis of each.
     data_used: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     legal_references: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
@@ -95,6 +108,10 @@ class Vedtak(Base):
     #: The caseworker's written reason when they decided against the automation's result.
     override_reason: Mapped[str | None] = mapped_column(Text)
     superseded_by: Mapped[int | None] = mapped_column(BigInteger)
+
+    @property
+    def explanation(self) -> dict[str, Any]:
+        return self.explanation_row.content
 
 
 class Dokument(Base):

@@ -16,6 +16,7 @@ from felles.kernel.clock import get_clock
 from felles.kernel.db import UnitOfWork
 from felles.kernel.errors import Conflict
 from felles.services import events as ev
+from felles.services import explanations
 from felles.services.declaration import PublicService
 from felles.services.model import Dokument, Oppgave, Sak, SakHendelse, Vedtak
 from felles.services.states import SakStatus, may_move
@@ -138,16 +139,7 @@ def _history(
     *,
     event_reason: str | None = None,
 ) -> None:
-    uow.session.add(
-        SakHendelse(
-            sak_id=sak.id,
-            at=at,
-            from_status=None if source is None else source.value,
-            to_status=target.value,
-            actor=actor,
-            reason=reason,
-        )
-    )
+    uow.session.add(SakHendelse(**history_values(sak.id, source, target, actor, reason, at)))
     uow.emit(
         ev.sak_event(
             service_id=service.id,
@@ -158,6 +150,93 @@ def _history(
             reason=event_reason,
         )
     )
+
+
+def vedtak_values(
+    service: PublicService,
+    sak_id: int,
+    draft: VedtakDraft,
+    *,
+    explanation_id: str,
+    actor: str,
+    automatic: bool,
+    override_reason: str | None,
+    at: datetime,
+) -> dict[str, Any]:
+    """A vedtak row's values (shared by ``record_vedtak`` and the set-wise ``batch``)."""
+    if draft.outcome not in (INNVILGET, AVSLAG):
+        raise ValueError(f"unknown outcome {draft.outcome!r}")
+    return {
+        "sak_id": sak_id,
+        "outcome": draft.outcome,
+        "period_from": draft.period_from,
+        "period_to": draft.period_to,
+        "amounts": draft.amounts,
+        "explanation_id": explanation_id,
+        "data_used": draft.data_used,
+        "legal_references": draft.legal_references,
+        "klage": klage_for(service, at.date()),
+        "automatic": automatic,
+        "decided_by": actor,
+        "decided_at": at,
+        "override_reason": override_reason,
+    }
+
+
+def letter_rows(
+    sak_id: int, vedtak_id: int, draft: VedtakDraft, *, at: datetime
+) -> list[dict[str, Any]]:
+    """The document rows of a decision's letters."""
+    return [
+        {
+            "sak_id": sak_id,
+            "vedtak_id": vedtak_id,
+            "kind": "vedtaksbrev",
+            "language": letter.language,
+            "title": letter.title,
+            "media_type": "text/html",
+            "content": letter.html,
+            "created": at,
+        }
+        for letter in draft.letters
+    ]
+
+
+def history_values(
+    sak_id: int,
+    source: SakStatus | None,
+    target: SakStatus,
+    actor: str,
+    reason: str | None,
+    at: datetime,
+) -> dict[str, Any]:
+    """A history row's values (shared by ``move`` and the set-wise ``batch``)."""
+    return {
+        "sak_id": sak_id,
+        "at": at,
+        "from_status": None if source is None else source.value,
+        "to_status": target.value,
+        "actor": actor,
+        "reason": reason,
+    }
+
+
+def oppgave_values(
+    service: PublicService, sak_id: int, reasons: Sequence[Mapping[str, str]], at: datetime
+) -> dict[str, Any]:
+    """A caseworker task's values for a case the automation stopped at ``reasons``."""
+    return {
+        "sak_id": sak_id,
+        "owner_orgnr": service.owner_orgnr,
+        "tema": service.tema,
+        "oppgavetype": "BEH_SAK",
+        "reasons": [dict(reason) for reason in reasons],
+        "status": "OPPRETTET",
+        "frist": at.date() + timedelta(days=service.manual_deadline_days),
+        "versjon": 1,
+        "created": at,
+        "changed": at,
+    }
 
 
 def record_vedtak(
@@ -176,45 +255,30 @@ def record_vedtak(
 
     ``reason`` (a caseworker's written reason) goes on the case's history; an
     ``override_reason`` goes there too and on the vedtak itself."""
-    if draft.outcome not in (INNVILGET, AVSLAG):
-        raise ValueError(f"unknown outcome {draft.outcome!r}")
     session = uow.session
     now = get_clock().now()
     earlier = session.scalars(
         select(Vedtak).where(Vedtak.sak_id == sak.id, Vedtak.superseded_by.is_(None))
     ).all()
+    [explanation_id] = explanations.store(session, [draft.explanation])
     vedtak = Vedtak(
-        sak_id=sak.id,
-        outcome=draft.outcome,
-        period_from=draft.period_from,
-        period_to=draft.period_to,
-        amounts=draft.amounts,
-        explanation=draft.explanation,
-        data_used=draft.data_used,
-        legal_references=draft.legal_references,
-        klage=klage_for(service, now.date()),
-        automatic=automatic,
-        decided_by=actor,
-        decided_at=now,
-        override_reason=override_reason,
+        **vedtak_values(
+            service,
+            sak.id,
+            draft,
+            explanation_id=explanation_id,
+            actor=actor,
+            automatic=automatic,
+            override_reason=override_reason,
+            at=now,
+        )
     )
     session.add(vedtak)
     session.flush()
     for old in earlier:
         old.superseded_by = vedtak.id
-    for letter in draft.letters:
-        session.add(
-            Dokument(
-                sak_id=sak.id,
-                vedtak_id=vedtak.id,
-                kind="vedtaksbrev",
-                language=letter.language,
-                title=letter.title,
-                media_type="text/html",
-                content=letter.html,
-                created=now,
-            )
-        )
+    for row in letter_rows(sak.id, vedtak.id, draft, at=now):
+        session.add(Dokument(**row))
     target = SakStatus.VEDTATT if draft.outcome == INNVILGET else SakStatus.AVSLAATT
     move(uow, service, sak, target, actor=actor, reason=reason or override_reason)
     uow.emit(
@@ -249,17 +313,6 @@ def to_manual(
         reason=codes,
         event_reason=codes,
     )
-    oppgave = Oppgave(
-        sak_id=sak.id,
-        owner_orgnr=service.owner_orgnr,
-        tema=service.tema,
-        oppgavetype="BEH_SAK",
-        reasons=[dict(reason) for reason in reasons],
-        status="OPPRETTET",
-        frist=now.date() + timedelta(days=service.manual_deadline_days),
-        versjon=1,
-        created=now,
-        changed=now,
-    )
+    oppgave = Oppgave(**oppgave_values(service, sak.id, reasons, now))
     uow.session.add(oppgave)
     return oppgave

@@ -108,6 +108,12 @@ def _organisation(orgnr: str) -> str:
     return str(parse_organisasjonsnummer(orgnr))
 
 
+@lru_cache(maxsize=16384)
+def _person(ident: str) -> str:
+    """A subject's identity number, checked (a batch logs several datasets per person)."""
+    return str(parse_person_identifier(ident))
+
+
 def _text(name: str, value: str | None, *, length: int, required: bool) -> None:
     if value is None:
         if required:
@@ -123,7 +129,7 @@ def _row(entry: LogEntry, now: datetime) -> dict[str, Any]:
     """The row of an entry (without its sequence number and hash), or InvalidInput."""
     try:
         konsument = _organisation(entry.konsument)
-        subjekt = str(parse_person_identifier(entry.subjekt))
+        subjekt = _person(entry.subjekt)
     except (InvalidIdentifier, TypeError, ValueError) as error:
         raise InvalidInput(f"An access-log entry has an invalid identifier: {error}") from None
     if not _NAME.fullmatch(entry.datasett or ""):

@@ -59,6 +59,13 @@ def upgrade() -> None:
     op.create_index(op.f("ix_svc_sak_hendelse_sak_id"), "svc_sak_hendelse", ["sak_id"])
 
     op.create_table(
+        "svc_forklaring",
+        sa.Column("id", sa.String(length=64), nullable=False),
+        sa.Column("content", sa.JSON(), nullable=False),
+        sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_svc_forklaring")),
+    )
+    op.create_table(
         "svc_vedtak",
         sa.Column("id", _PK, autoincrement=True, nullable=False),
         sa.Column("sak_id", sa.BigInteger(), nullable=False),
@@ -66,7 +73,7 @@ def upgrade() -> None:
         sa.Column("period_from", sa.Date(), nullable=True),
         sa.Column("period_to", sa.Date(), nullable=True),
         sa.Column("amounts", sa.JSON(), nullable=False),
-        sa.Column("explanation", sa.JSON(), nullable=False),
+        sa.Column("explanation_id", sa.String(length=64), nullable=False),
         sa.Column("data_used", sa.JSON(), nullable=False),
         sa.Column("legal_references", sa.JSON(), nullable=False),
         sa.Column("klage", sa.JSON(), nullable=False),
@@ -76,6 +83,11 @@ def upgrade() -> None:
         sa.Column("override_reason", sa.Text(), nullable=True),
         sa.Column("superseded_by", sa.BigInteger(), nullable=True),
         _sak_fk("svc_vedtak"),
+        sa.ForeignKeyConstraint(
+            ["explanation_id"],
+            ["svc_forklaring.id"],
+            name=op.f("fk_svc_vedtak_explanation_id_svc_forklaring"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_svc_vedtak")),
     )
     op.create_index(op.f("ix_svc_vedtak_sak_id"), "svc_vedtak", ["sak_id"])
@@ -122,5 +134,6 @@ def downgrade() -> None:
     op.drop_table("svc_oppgave")
     op.drop_table("svc_dokument")
     op.drop_table("svc_vedtak")
+    op.drop_table("svc_forklaring")
     op.drop_table("svc_sak_hendelse")
     op.drop_table("svc_sak")

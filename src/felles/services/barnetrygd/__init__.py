@@ -20,6 +20,8 @@ from felles.services.declaration import (
 
 NAV_ORGNR: Final = "889640782"
 BARNETRYGDLOVEN: Final = "https://lovdata.no/lov/2002-03-08-4"
+#: What the filter, the grant and the letter use of a person's basis (data minimisation).
+PERSON_FIELDS: Final = ("navn", "foedselsdato", "status", "adressebeskyttelse", "bostedsadresse")
 
 SERVICE: Final = declare(
     PublicService(
@@ -51,10 +53,10 @@ SERVICE: Final = declare(
         purpose="barnetrygd",
         scopes=frozenset({"felles:datafordeler"}),
         data=(
-            DataNeed("folkeregister.person.basis", about="barn"),
-            DataNeed("folkeregister.familie", about="barn"),
-            DataNeed("folkeregister.person.basis", about="mor"),
-            DataNeed("folkeregister.familie", about="mor"),
+            DataNeed("folkeregister.person.basis", PERSON_FIELDS, about="barn"),
+            DataNeed("folkeregister.familie", ("familierelasjon",), about="barn"),
+            DataNeed("folkeregister.person.basis", PERSON_FIELDS, about="mor"),
+            DataNeed("folkeregister.familie", ("familierelasjon",), about="mor"),
             DataNeed("folkeregister.person.basis", ("foedselsdato",), about="soesken"),
         ),
         rules=("barnetrygd_per_barn",),

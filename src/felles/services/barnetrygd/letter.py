@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from functools import cache
 from html import escape
 from typing import Any, Final
 
@@ -334,6 +335,7 @@ def _supplement(grant: Grant, lang: str) -> str:
     return f"<p>{_TEXT[lang][key].format(start=_month(first, lang))}</p>"
 
 
+@cache
 def _laws(lang: str) -> str:
     t = _TEXT[lang]
     items = "".join(

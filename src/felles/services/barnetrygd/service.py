@@ -19,8 +19,9 @@ from felles.kernel.clock import get_clock
 from felles.kernel.db import UnitOfWork
 from felles.kernel.errors import Conflict
 from felles.kernel.events import Event
+from felles.services import batch
 from felles.services import operations as ops
-from felles.services.barnetrygd import SERVICE, filter
+from felles.services.barnetrygd import PERSON_FIELDS, SERVICE, filter
 from felles.services.barnetrygd.letter import render_letters
 from felles.services.barnetrygd.rates import ChildAtBirth, Grant, grants
 from felles.services.declaration import PublicService
@@ -114,14 +115,14 @@ def _ongoing(uow: UnitOfWork, mothers: Sequence[str], service_id: str) -> set[st
 
 def gather(uow: UnitOfWork, reader: ServiceReader, children: Sequence[str]) -> dict[str, Gathered]:
     """Read what the filter and the grant need for each child, in five distributor calls."""
-    barn_basis = reader.read(BASIS, children)
+    barn_basis = reader.read(BASIS, children, fields=PERSON_FIELDS)
     barn_familie = reader.read(FAMILIE, children, fields=("familierelasjon",))
     mother_of: dict[str, str | None] = {}
     for child in children:
         mothers = _relations(_released(barn_familie, child), "mor")
         mother_of[child] = mothers[0] if mothers else None
     mothers = sorted({m for m in mother_of.values() if m is not None})
-    mor_basis = reader.read(BASIS, mothers)
+    mor_basis = reader.read(BASIS, mothers, fields=PERSON_FIELDS)
     mor_familie = reader.read(FAMILIE, mothers, fields=("familierelasjon",))
     siblings_of = {mother: _relations(_released(mor_familie, mother), "barn") for mother in mothers}
     # A sibling born in the same batch was read with the children already.
@@ -214,45 +215,53 @@ def _child_at_birth(child: str, gathered: Gathered) -> ChildAtBirth | None:
     return ChildAtBirth(child=child, foedselsdato=born, kommunenummer=gathered.kommunenummer)
 
 
+def _mother(gathered: Gathered) -> str | None:
+    return gathered.facts.mor.ident if gathered.facts.mor is not None else None
+
+
 def handle_births(uow: UnitOfWork, events: Sequence[Event]) -> None:
     """The bus's batch handler: one case per child born, decided or sent to a caseworker."""
     service = SERVICE
     children = list(dict.fromkeys(e.subject for e in events if e.subject))
-    if not children:
-        return
-    taken = set(
-        uow.session.scalars(
-            select(Sak.subject).where(Sak.service_id == service.id, Sak.subject.in_(children))
-        )
-    )
+    taken = batch.existing_subjects(uow, service, children)
     children = [child for child in children if child not in taken]
     if not children:
         return
     trigger = {e.subject: e.id for e in events}
     reader = ServiceReader(uow.database, service)
     gathered = gather(uow, reader, children)
-
-    automatic: list[tuple[Sak, Gathered, ChildAtBirth]] = []
-    for child in children:
+    opened = batch.open_cases(
+        uow,
+        service,
+        [
+            batch.NewCase(
+                subject=child,
+                part=_mother(gathered[child]),
+                trigger_event_id=trigger[child],
+            )
+            for child in children
+        ],
+    )
+    automatic: list[tuple[batch.Opened, Gathered, ChildAtBirth]] = []
+    stopped: list[tuple[batch.Opened, list[dict[str, str]]]] = []
+    for child, case in opened.items():
         facts = gathered[child]
-        mother = facts.facts.mor.ident if facts.facts.mor else None
-        sak = ops.open_case(
-            uow, service, subject=child, part=mother, trigger_event_id=trigger[child]
-        )
-        if sak is None:  # another worker opened it meanwhile
-            continue
-        ops.move(uow, service, sak, SakStatus.UNDER_BEHANDLING, actor=ops.system_actor(service))
-        failed = filter.failed_rules(facts.facts)
+        failed = filter.failed_rules(facts.facts)  # an unknown birth date fails a rule
         at_birth = _child_at_birth(child, facts)
         if failed or at_birth is None:
-            ops.to_manual(uow, service, sak, filter.reasons(failed or [filter.BARN_LEVER]))
-            continue
-        automatic.append((sak, facts, at_birth))
-
+            stopped.append((case, filter.reasons(failed)))
+        else:
+            automatic.append((case, facts, at_birth))
     computed = grants([item[2] for item in automatic], decided_on=get_clock().today())
-    for (sak, facts, _), grant in zip(automatic, computed, strict=True):
-        draft = _draft(service, facts, grant, sak_id=sak.id, outcome=ops.INNVILGET)
-        ops.record_vedtak(uow, service, sak, draft, actor=ops.system_actor(service), automatic=True)
+    batch.decide_automatically(
+        uow,
+        service,
+        [
+            (case, _draft(service, facts, grant, sak_id=case.id, outcome=ops.INNVILGET))
+            for (case, facts, _), grant in zip(automatic, computed, strict=True)
+        ],
+    )
+    batch.send_to_caseworkers(uow, service, stopped)
     reader.flush(uow)
 
 
