@@ -89,6 +89,8 @@ class Consumer:
     """A consumer of the event stream.
 
     ``types`` are prefixes of event types (``"no.skatteetaten."``); empty means every event.
+    Give whole types or prefixes that end in a dot: on NATS a one-type consumer's durable
+    reads only that type's subject (or subjects under the prefix).
     The handler changes rows through ``uow.session`` and may ``uow.emit`` new events; it
     must not commit. It must not put personal data in an exception message (failures are
     logged).
@@ -509,18 +511,24 @@ class NatsTransport:
         return result
 
     async def _publish(self, pending: Sequence[StoredEvent]) -> None:
+        # Published one after another on one connection, so the stream stores them in outbox
+        # order, without waiting for each ack before the next; all acks are in before the
+        # relay's cursor moves (a missing one raises, and the batch is published again).
+        futures = []
         for stored in pending:
             event = stored.event
-            # Awaiting each ack keeps the stream in outbox order.
-            await self._js.publish(
-                f"{self.subject_prefix}.{_subject_token(event.type)}",
-                orjson.dumps(event.to_cloudevent()),
-                headers={
-                    "Nats-Msg-Id": event.id,
-                    "Content-Type": "application/cloudevents+json",
-                    "Felles-Seq": str(stored.seq),
-                },
+            futures.append(
+                await self._js.publish_async(
+                    f"{self.subject_prefix}.{_subject_token(event.type)}",
+                    orjson.dumps(event.to_cloudevent()),
+                    headers={
+                        "Nats-Msg-Id": event.id,
+                        "Content-Type": "application/cloudevents+json",
+                        "Felles-Seq": str(stored.seq),
+                    },
+                )
             )
+        await asyncio.wait_for(asyncio.gather(*futures), timeout=30)
 
     # Consumers -----------------------------------------------------------------------------
 
@@ -534,13 +542,27 @@ class NatsTransport:
                 ack_policy=AckPolicy.EXPLICIT,
                 deliver_policy=DeliverPolicy.ALL,
                 ack_wait=self.ack_wait,
-                filter_subject=f"{self.subject_prefix}.>",
+                filter_subject=self._filter_subject(consumer),
             )
             sub = await self._js.pull_subscribe(
-                f"{self.subject_prefix}.>", durable=consumer.name, stream=self.stream, config=config
+                config.filter_subject or "",
+                durable=consumer.name,
+                stream=self.stream,
+                config=config,
             )
             self._subs[consumer.name] = sub
         return sub
+
+    def _filter_subject(self, consumer: Consumer) -> str:
+        """The subjects a consumer's durable reads: only its type when it wants one type that
+        ends at a token (a whole type, or a prefix ending in a dot), so the stream does not
+        hand it every other block's events; otherwise all (``wants`` filters them)."""
+        if len(consumer.types) == 1:
+            wanted = consumer.types[0]
+            if wanted.endswith("."):
+                return f"{self.subject_prefix}.{_subject_token(wanted[:-1])}.>"
+            return f"{self.subject_prefix}.{_subject_token(wanted)}"
+        return f"{self.subject_prefix}.>"
 
     async def _consume(self, consumer: Consumer, stop: StopFlag) -> Round:
         from nats.errors import TimeoutError as NatsTimeout
