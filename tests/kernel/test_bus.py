@@ -335,3 +335,20 @@ def test_a_worker_stopped_mid_stream_leaves_every_effect_exactly_once(
     while sum(_echoes(database).values()) < len(ids) and time.monotonic() < deadline:
         _run(transport, consumer)
     assert _echoes(database) == Counter(ids), "every effect exactly once after the crash"
+
+
+def test_until_idle_stops_at_an_event_that_keeps_failing(
+    database: Database, make_transport: MakeTransport
+) -> None:
+    ids = _emit(database, 3)
+
+    def handler(uow: UnitOfWork, event: Event) -> None:
+        if event.id == ids[0]:
+            raise RuntimeError("alltid feil")
+        _echo(uow, event)
+
+    worker = Worker(make_transport(), [Consumer("evig-feil", handler, types=(HAPPENED,))])
+    worker.interval = 0.05
+    worker.run(threading.Event(), until_idle=True, max_rounds=200)
+    assert worker.stuck, "until idle gives up on an event that fails pass after pass"
+    assert ids[0] not in _echoes(database)

@@ -634,6 +634,10 @@ def make_transport(database: Database, url: str | None = None, **options: Any) -
     raise ValueError(f"{EVENTS_URL_ENV}: unknown transport in {url!r} (use nats://host:port)")
 
 
+#: Passes that find only failing events before ``until_idle`` gives up on them.
+STUCK_PASSES = 3
+
+
 class Worker:
     """Runs consumers on a transport until stopped, or until idle."""
 
@@ -644,11 +648,14 @@ class Worker:
         self.consumers = tuple(consumers)
         self.interval = interval
         self.totals = Round()
+        #: True when ``run(until_idle=True)`` stopped with events that keep failing.
+        self.stuck = False
 
     def run(self, stop: Any, *, until_idle: bool = False, max_rounds: int | None = None) -> Round:
         """Poll until ``stop`` (a ``threading.Event``) is set, or a pass finds nothing to do
-        (``until_idle``), or after ``max_rounds`` passes."""
+        or only events that fail (``until_idle``), or after ``max_rounds`` passes."""
         rounds = 0
+        stuck = 0
         while not stop.is_set():
             result = self.transport.poll(self.consumers, stop)
             self.totals.add(result)
@@ -665,11 +672,14 @@ class Worker:
                 )
             if max_rounds is not None and rounds >= max_rounds:
                 break
-            if result.idle:
-                if until_idle:
-                    break
-                stop.wait(self.interval)
-            elif not result.moved and not result.published:
-                # Only a failing event, or another worker holds the locks: do not spin.
+            # Passes in a row where events failed and none succeeded.
+            stuck = 0 if result.handled else stuck + 1 if result.failed else stuck
+            if until_idle and (result.idle or stuck >= STUCK_PASSES):
+                # Until idle, events that fail pass after pass are taken to fail for now:
+                # stop, and let the caller see it (``self.stuck``).
+                self.stuck = stuck > 0
+                break
+            if result.idle or (not result.moved and not result.published):
+                # Nothing to do, only failing events, or another worker holds the locks.
                 stop.wait(self.interval)
         return self.totals

@@ -101,6 +101,19 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _begin_before_savepoint(connection: Any, _name: str) -> None:
+    """Open the transaction before a first SAVEPOINT (SQLite).
+
+    The sqlite3 module begins a transaction only before INSERT, UPDATE and DELETE. A unit of
+    work whose first write is in a savepoint (the bus's consumers, the simulator's batches)
+    would otherwise run that SAVEPOINT outside a transaction, and its RELEASE would commit
+    at once: the rest of the unit could then be lost on a crash while this part stayed.
+    """
+    raw = connection.connection.dbapi_connection
+    if raw is not None and not raw.in_transaction:
+        raw.execute("BEGIN")
+
+
 def _configure_postgresql(dbapi_connection: Any, _record: Any) -> None:
     # No JIT: felles runs short lookups and set-wise writes, where compiling costs more than
     # it saves. The planner's estimates for a batch of a few hundred people's relations pass
@@ -123,6 +136,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             json_deserializer=orjson.loads,
         )
         event.listen(engine, "connect", _configure_sqlite)
+        event.listen(engine, "savepoint", _begin_before_savepoint)
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         # Plain postgresql:// means psycopg 3 here; psycopg2 is not a dependency.

@@ -81,10 +81,9 @@ def worker(
     if events_url:
         options["ack_wait"] = ack_wait
     transport = make_transport(database, events_url or "", **options)
+    runner = Worker(transport, consumers, interval=interval)
     try:
-        totals = Worker(transport, consumers, interval=interval).run(
-            stop, until_idle=until_idle, max_rounds=1 if once else None
-        )
+        totals = runner.run(stop, until_idle=until_idle, max_rounds=1 if once else None)
     finally:
         transport.close()
     # Counts only; event contents may carry personal data.
@@ -92,3 +91,6 @@ def worker(
         f"handled {totals.handled}, duplicates skipped {totals.duplicates}, "
         f"failed {totals.failed}, relayed {totals.published}"
     )
+    if runner.stuck:
+        typer.echo("Stopped with events that fail (see the log); they stay unprocessed.", err=True)
+        raise typer.Exit(code=1)

@@ -26,7 +26,7 @@ from felles.kernel.clock import get_clock
 from felles.kernel.db import Database, UnitOfWork
 from felles.services.declaration import PublicService
 from felles.sharing.products import get_product_or_raise
-from felles.sharing.release import Outcome, Released, prepare_release
+from felles.sharing.release import MAX_SUBJECTS, Outcome, Released, prepare_release
 
 
 @dataclass
@@ -52,22 +52,25 @@ class ServiceReader:
         relatert_til: str | None = None,
     ) -> dict[str, Outcome]:
         """Each subject's outcome (``Released`` or ``Refused``) for ``product_name``."""
-        if not subjects:
-            return {}
         product = get_product_or_raise(product_name)
-        prepared = prepare_release(
-            self.database,
-            principal=self.principal,
-            product=product,
-            subjects=list(dict.fromkeys(subjects)),
-            purpose=self.service.purpose,
-            request_id=self.request_id,
-            fields=fields,
-            relatert_til=relatert_til,
-            at=self.at,
-        )
-        self._entries.extend(prepared.entries)
-        return {outcome.subject: outcome for outcome in prepared.outcomes}
+        wanted = list(dict.fromkeys(subjects))
+        outcomes: dict[str, Outcome] = {}
+        # The distributor takes at most MAX_SUBJECTS a call, as its batch API does.
+        for start in range(0, len(wanted), MAX_SUBJECTS):
+            prepared = prepare_release(
+                self.database,
+                principal=self.principal,
+                product=product,
+                subjects=wanted[start : start + MAX_SUBJECTS],
+                purpose=self.service.purpose,
+                request_id=self.request_id,
+                fields=fields,
+                relatert_til=relatert_til,
+                at=self.at,
+            )
+            self._entries.extend(prepared.entries)
+            outcomes.update((outcome.subject, outcome) for outcome in prepared.outcomes)
+        return outcomes
 
     def flush(self, uow: UnitOfWork) -> None:
         """Append what was released to the access log in ``uow`` (call last before commit:
