@@ -422,6 +422,10 @@ def _event_from_json(body: bytes) -> Event:
     )
 
 
+#: How many fetched, unacked messages a NATS durable allows, all workers together.
+MAX_ACK_PENDING = 50_000
+
+
 @dataclass
 class NatsTransport:
     """Outbox → JetStream relay plus durable pull consumers shared by all workers."""
@@ -543,6 +547,9 @@ class NatsTransport:
                 deliver_policy=DeliverPolicy.ALL,
                 ack_wait=self.ack_wait,
                 filter_subject=self._filter_subject(consumer),
+                # The server's default (1 000) would let one worker's fetch hold them all,
+                # and the others would find nothing to fetch.
+                max_ack_pending=MAX_ACK_PENDING,
             )
             sub = await self._js.pull_subscribe(
                 config.filter_subject or "",
