@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, select
@@ -56,6 +57,31 @@ class Opened:
     subject: str
 
 
+def _moved(
+    uow: UnitOfWork,
+    service: PublicService,
+    case: Opened,
+    source: SakStatus | None,
+    target: SakStatus,
+    at: datetime,
+    *,
+    reason: str | None = None,
+) -> dict[str, Any]:
+    """A system move of ``case``: its event emitted, its history row returned (to insert
+    with the batch's others)."""
+    uow.emit(
+        ev.sak_event(
+            service_id=service.id,
+            sak_id=case.id,
+            subject=case.subject,
+            status=target.value,
+            previous=None if source is None else source.value,
+            reason=reason,
+        )
+    )
+    return history_values(case.id, source, target, system_actor(service), reason, at)
+
+
 def open_cases(
     uow: UnitOfWork, service: PublicService, cases: Sequence[NewCase]
 ) -> dict[str, Opened]:
@@ -85,28 +111,12 @@ def open_cases(
     by_subject = {str(subject): Opened(int(sak_id), str(subject)) for sak_id, subject in inserted}
     # In the order the cases were given (the statement returns them in no particular order).
     opened = {c.subject: by_subject[c.subject] for c in cases if c.subject in by_subject}
-    actor = system_actor(service)
     history: list[dict[str, Any]] = []
     for case in opened.values():
-        history.append(history_values(case.id, None, SakStatus.OPPRETTET, actor, None, now))
+        history.append(_moved(uow, service, case, None, SakStatus.OPPRETTET, now))
         history.append(
-            history_values(
-                case.id, SakStatus.OPPRETTET, SakStatus.UNDER_BEHANDLING, actor, None, now
-            )
+            _moved(uow, service, case, SakStatus.OPPRETTET, SakStatus.UNDER_BEHANDLING, now)
         )
-        for status, previous in (
-            (SakStatus.OPPRETTET, None),
-            (SakStatus.UNDER_BEHANDLING, SakStatus.OPPRETTET),
-        ):
-            uow.emit(
-                ev.sak_event(
-                    service_id=service.id,
-                    sak_id=case.id,
-                    subject=case.subject,
-                    status=status.value,
-                    previous=None if previous is None else previous.value,
-                )
-            )
     insert_many(session, _HISTORY, history)
     return opened
 
@@ -144,19 +154,8 @@ def decide_automatically(
     for (case, draft), vedtak_id in zip(decided, ids, strict=True):
         target = SakStatus.VEDTATT if draft.outcome == INNVILGET else SakStatus.AVSLAATT
         letters.extend(letter_rows(case.id, vedtak_id, draft, at=now))
-        history.append(
-            history_values(case.id, SakStatus.UNDER_BEHANDLING, target, actor, None, now)
-        )
+        history.append(_moved(uow, service, case, SakStatus.UNDER_BEHANDLING, target, now))
         statuses.append({"id": case.id, "status": target.value, "updated": now})
-        uow.emit(
-            ev.sak_event(
-                service_id=service.id,
-                sak_id=case.id,
-                subject=case.subject,
-                status=target.value,
-                previous=SakStatus.UNDER_BEHANDLING.value,
-            )
-        )
         uow.emit(
             ev.vedtak_event(
                 service_id=service.id,
@@ -182,7 +181,6 @@ def send_to_caseworkers(
         return
     session = uow.session
     now = get_clock().now()
-    actor = system_actor(service)
     tasks: list[dict[str, Any]] = []
     history: list[dict[str, Any]] = []
     statuses: list[dict[str, Any]] = []
@@ -191,20 +189,10 @@ def send_to_caseworkers(
         codes = ",".join(reason["kode"] for reason in reasons)[:100]
         tasks.append(oppgave_values(service, case.id, reasons, now))
         history.append(
-            history_values(case.id, SakStatus.UNDER_BEHANDLING, target, actor, codes, now)
+            _moved(uow, service, case, SakStatus.UNDER_BEHANDLING, target, now, reason=codes)
         )
         statuses.append(
             {"id": case.id, "status": target.value, "manual_reason": codes, "updated": now}
-        )
-        uow.emit(
-            ev.sak_event(
-                service_id=service.id,
-                sak_id=case.id,
-                subject=case.subject,
-                status=target.value,
-                previous=SakStatus.UNDER_BEHANDLING.value,
-                reason=codes,
-            )
         )
     insert_many(session, _OPPGAVE, tasks)
     insert_many(session, _HISTORY, history)
