@@ -44,17 +44,28 @@ _OPPGAVE = cast("Table", Oppgave.__table__)
 
 @dataclass(frozen=True, slots=True)
 class NewCase:
+    """A case to open. ``settles_as``: the status the batch will settle it in, when known
+    already (its row is then written with it, and not updated again)."""
+
     subject: str
     part: str | None
     trigger_event_id: str | None
+    settles_as: SakStatus = SakStatus.UNDER_BEHANDLING
+    manual_reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Opened:
-    """A case this batch opened (status under_behandling)."""
+    """A case this batch opened, and the status its row was written with."""
 
     id: int
     subject: str
+    status: SakStatus = SakStatus.UNDER_BEHANDLING
+
+
+def reason_codes(reasons: Sequence[Mapping[str, str]]) -> str:
+    """The codes of the rules that stopped a case, as the case row and its event carry them."""
+    return ",".join(reason["kode"] for reason in reasons)[:100]
 
 
 def _moved(
@@ -98,7 +109,8 @@ def open_cases(
             "subject": case.subject,
             "part": case.part,
             "owner_orgnr": service.owner_orgnr,
-            "status": SakStatus.UNDER_BEHANDLING.value,
+            "status": case.settles_as.value,
+            "manual_reason": case.manual_reason,
             "trigger_event_id": case.trigger_event_id,
             "created": now,
             "updated": now,
@@ -108,9 +120,13 @@ def open_cases(
     inserted = insert_new(
         session, _SAK, rows, conflict=("service_id", "subject"), returning=("id", "subject")
     )
-    by_subject = {str(subject): Opened(int(sak_id), str(subject)) for sak_id, subject in inserted}
+    ids = {str(subject): int(sak_id) for sak_id, subject in inserted}
     # In the order the cases were given (the statement returns them in no particular order).
-    opened = {c.subject: by_subject[c.subject] for c in cases if c.subject in by_subject}
+    opened = {
+        c.subject: Opened(ids[c.subject], c.subject, c.settles_as)
+        for c in cases
+        if c.subject in ids
+    }
     history: list[dict[str, Any]] = []
     for case in opened.values():
         history.append(_moved(uow, service, case, None, SakStatus.OPPRETTET, now))
@@ -155,7 +171,8 @@ def decide_automatically(
         target = SakStatus.VEDTATT if draft.outcome == INNVILGET else SakStatus.AVSLAATT
         letters.extend(letter_rows(case.id, vedtak_id, draft, at=now))
         history.append(_moved(uow, service, case, SakStatus.UNDER_BEHANDLING, target, now))
-        statuses.append({"id": case.id, "status": target.value, "updated": now})
+        if case.status != target:
+            statuses.append({"id": case.id, "status": target.value, "updated": now})
         uow.emit(
             ev.vedtak_event(
                 service_id=service.id,
@@ -186,14 +203,15 @@ def send_to_caseworkers(
     statuses: list[dict[str, Any]] = []
     target = SakStatus.TIL_MANUELL_BEHANDLING
     for case, reasons in stopped:
-        codes = ",".join(reason["kode"] for reason in reasons)[:100]
+        codes = reason_codes(reasons)
         tasks.append(oppgave_values(service, case.id, reasons, now))
         history.append(
             _moved(uow, service, case, SakStatus.UNDER_BEHANDLING, target, now, reason=codes)
         )
-        statuses.append(
-            {"id": case.id, "status": target.value, "manual_reason": codes, "updated": now}
-        )
+        if case.status != target:
+            statuses.append(
+                {"id": case.id, "status": target.value, "manual_reason": codes, "updated": now}
+            )
     insert_many(session, _OPPGAVE, tasks)
     insert_many(session, _HISTORY, history)
     update_many(session, _SAK, keys=["id"], rows=statuses)

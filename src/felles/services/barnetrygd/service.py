@@ -230,6 +230,16 @@ def handle_births(uow: UnitOfWork, events: Sequence[Event]) -> None:
     trigger = {e.subject: e.id for e in events}
     reader = ServiceReader(uow.database, service)
     gathered = gather(uow, reader, children)
+    # Filtered before the cases are opened, so each case row is written with its outcome.
+    stops: dict[str, list[dict[str, str]]] = {}
+    births: dict[str, ChildAtBirth] = {}
+    for child in children:
+        failed = filter.failed_rules(gathered[child].facts)  # an unknown birth date fails
+        at_birth = _child_at_birth(child, gathered[child])
+        if failed or at_birth is None:
+            stops[child] = filter.reasons(failed)
+        else:
+            births[child] = at_birth
     opened = batch.open_cases(
         uow,
         service,
@@ -238,20 +248,18 @@ def handle_births(uow: UnitOfWork, events: Sequence[Event]) -> None:
                 subject=child,
                 part=_mother(gathered[child]),
                 trigger_event_id=trigger[child],
+                settles_as=(
+                    SakStatus.TIL_MANUELL_BEHANDLING if child in stops else SakStatus.VEDTATT
+                ),
+                manual_reason=batch.reason_codes(stops[child]) if child in stops else None,
             )
             for child in children
         ],
     )
-    automatic: list[tuple[batch.Opened, Gathered, ChildAtBirth]] = []
-    stopped: list[tuple[batch.Opened, list[dict[str, str]]]] = []
-    for child, case in opened.items():
-        facts = gathered[child]
-        failed = filter.failed_rules(facts.facts)  # an unknown birth date fails a rule
-        at_birth = _child_at_birth(child, facts)
-        if failed or at_birth is None:
-            stopped.append((case, filter.reasons(failed)))
-        else:
-            automatic.append((case, facts, at_birth))
+    automatic = [
+        (case, gathered[child], births[child]) for child, case in opened.items() if child in births
+    ]
+    stopped = [(case, stops[child]) for child, case in opened.items() if child in stops]
     computed = grants([item[2] for item in automatic], decided_on=get_clock().today())
     batch.decide_automatically(
         uow,
@@ -263,10 +271,6 @@ def handle_births(uow: UnitOfWork, events: Sequence[Event]) -> None:
     )
     batch.send_to_caseworkers(uow, service, stopped)
     reader.flush(uow)
-
-
-def handle_birth(uow: UnitOfWork, event: Event) -> None:
-    handle_births(uow, [event])
 
 
 def draft_for_caseworker(
