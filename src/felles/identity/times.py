@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from felles.kernel.clock import aware
 
-def aware(instant: datetime) -> datetime:
-    """The instant with its time zone (SQLite gives DateTime columns back naive, in UTC)."""
-    return instant if instant.tzinfo is not None else instant.replace(tzinfo=UTC)
+__all__ = ["aware", "epoch", "from_epoch"]
 
 
 def epoch(instant: datetime) -> int:

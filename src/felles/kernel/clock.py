@@ -78,3 +78,8 @@ def use_clock(clock: Clock) -> Clock:
     global _clock
     previous, _clock = _clock, clock
     return previous
+
+
+def aware(instant: datetime) -> datetime:
+    """The instant with its time zone (SQLite gives DateTime columns back naive, in UTC)."""
+    return instant if instant.tzinfo is not None else instant.replace(tzinfo=UTC)

@@ -28,6 +28,7 @@ from typing import Annotated, Any, Final, Literal
 from fastapi import APIRouter, Depends, Header, Path, Query, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from felles.kernel.clock import aware
 from felles.kernel.errors import Forbidden, InvalidInput
 from felles.kernel.web import (
     ACCESS_RESPONSES,
@@ -40,7 +41,6 @@ from felles.kernel.web import (
 )
 from felles.services import casework, queries
 from felles.services.model import Oppgave, SakHendelse, Vedtak
-from felles.services.queries import aware
 
 PREFIX: Final = "/saksbehandling/api/v1"
 #: The Maskinporten scope an agency's case system needs.

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, select
@@ -46,11 +45,6 @@ class CaseView:
     @property
     def current(self) -> Vedtak | None:
         return next((v for v in self.decisions if v.superseded_by is None), None)
-
-
-def aware(moment: datetime) -> datetime:
-    """``moment`` with its zone: SQLite keeps none, and everything is written in UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 _Row = TypeVar("_Row")

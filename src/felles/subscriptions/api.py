@@ -22,6 +22,7 @@ from typing import Annotated, Any, Final
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from felles.kernel.clock import aware
 from felles.kernel.errors import Forbidden
 from felles.kernel.web import (
     ACCESS_RESPONSES,
@@ -156,7 +157,7 @@ def _out(row: SubscriptionRow) -> SubscriptionOut:
         purpose=row.purpose,
         consumer=f"/org/{row.consumer_orgnr}",
         createdBy=f"/org/{row.consumer_orgnr}",
-        created=service.aware(row.created),
+        created=aware(row.created),
         validated=row.validated,
         status=row.status,
     )
@@ -168,7 +169,7 @@ def _dead_out(row: DeadLetterRow) -> DeadLetterOut:
         validation=row.validation,
         attempts=row.attempts,
         lastError=row.last_error,
-        deadAt=service.aware(row.dead_at),
+        deadAt=aware(row.dead_at),
         cloudEvent=CloudEventOut.model_validate(row.cloudevent),
     )
 

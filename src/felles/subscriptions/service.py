@@ -26,7 +26,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any, Final
 from urllib.parse import urlsplit
 
@@ -35,7 +35,7 @@ import orjson
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from felles.kernel.clock import get_clock
+from felles.kernel.clock import aware, get_clock
 from felles.kernel.db import Database, UnitOfWork
 from felles.kernel.errors import InvalidInput, NotFound
 from felles.kernel.events import (
@@ -64,11 +64,6 @@ MAX_ATTEMPTS: Final = 8
 LEASE: Final = timedelta(minutes=5)
 REQUEST_TIMEOUT: Final = 10.0
 LOCAL_HOSTS: Final = frozenset({"127.0.0.1", "localhost", "::1"})
-
-
-def aware(moment: datetime) -> datetime:
-    # SQLite keeps no zone; everything is written in UTC.
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def backoff(attempts: int) -> timedelta:
