@@ -385,6 +385,7 @@ def run_workers(
     load = os.getloadavg()[0]
     with CpuSampler([], CONNINFO) as cpu:
         started = time.perf_counter()
+        started_at = dt.datetime.now(dt.UTC)
         processes = [
             subprocess.Popen(command, env=_env(nats), stdout=subprocess.PIPE, text=True)
             for _ in range(workers)
@@ -407,6 +408,7 @@ def run_workers(
         raise RuntimeError(f"a worker failed: exit codes {failed}, output {outputs}")
     outcomes = _outcomes(database)
     cases = sum(outcomes.values())
+    last_case = _last_case_seconds(database, started_at)
     net = max(0.001, wall - startup_seconds)
     used = cpu.used()
     return {
@@ -418,6 +420,8 @@ def run_workers(
         # When the last case was made, seen by the 10-second progress poll (the workers go
         # on until idle: on NATS they relay and skip the service's own events after it).
         "all_cases_made_by_seconds": round(reached[0], 1) if reached else None,
+        # Exact: the latest case's commit time (its ``updated``) after the workers started.
+        "last_case_committed_seconds": last_case,
         "startup_seconds_subtracted": round(startup_seconds, 2),
         "wall_minus_startup_seconds": round(net, 2),
         "cases": cases,
@@ -446,6 +450,13 @@ def run_workers(
 
 
 STALL_SECONDS: Final = 120
+
+
+def _last_case_seconds(database: Database, started_at: dt.datetime) -> float | None:
+    """Seconds from the workers' start to the last case's last change (its decision)."""
+    with database.engine.connect() as connection:
+        last = connection.execute(text("SELECT max(updated) FROM svc_sak")).scalar_one()
+    return None if last is None else round((last - started_at).total_seconds(), 1)
 
 
 def _watch(
@@ -1187,6 +1198,9 @@ def _summary(result: dict[str, Any]) -> dict[str, Any]:
         "steady_p50_ms": steady_latency.get("p50_ms"),
         "steady_p99_ms": steady_latency.get("p99_ms"),
         "best_wall_seconds_for_this_backlog": best_wall,
+        # Every birth decided (the workers then relay the services' own events and go idle).
+        "two_workers_nats_last_decision_seconds": nats.get("last_case_committed_seconds"),
+        "one_worker_last_decision_seconds": one.get("last_case_committed_seconds"),
         "seconds_for_54000_at_best_rate": round(national, 1) if national else None,
     }
     ratios = [
@@ -1197,8 +1211,25 @@ def _summary(result: dict[str, Any]) -> dict[str, Any]:
         )
         if r
     ]
+    decided = [
+        seconds * 54_000 / births
+        for seconds in (
+            summary["two_workers_nats_last_decision_seconds"],
+            summary["one_worker_last_decision_seconds"],
+        )
+        if seconds and births
+    ]
+    relay = (result.get("relay") or {}).get("seconds") or 0.0
+    summary["seconds_to_decide_54000"] = round(min(decided), 1) if decided else None
     summary["goals_met"] = {
         "births_54000_in_120_s": bool(national) and national <= 120,
+        # The events on the bus at the start (in operation the relay runs as births happen).
+        "births_54000_decided_in_120_s": bool(decided) and min(decided) <= 120,
+        # Counting the one-off relay of the registry's whole backlog into a fresh stream too.
+        "births_54000_decided_in_120_s_incl_backlog_relay": bool(
+            summary["two_workers_nats_last_decision_seconds"]
+        )
+        and summary["two_workers_nats_last_decision_seconds"] * 54_000 / births + relay <= 120,
         "ratio_ours_to_pgbench_0_3": bool(ratios) and max(ratios) >= 0.3,
     }
     return summary

@@ -27,7 +27,7 @@ from felles.services.barnetrygd.rates import ChildAtBirth, Grant, grants
 from felles.services.declaration import PublicService
 from felles.services.drafting import register_drafter
 from felles.services.model import Sak
-from felles.services.reader import ServiceReader
+from felles.services.reader import ServiceReader, service_reader
 from felles.services.states import SakStatus
 from felles.sharing.release import Outcome, Released
 
@@ -228,7 +228,7 @@ def handle_births(uow: UnitOfWork, events: Sequence[Event]) -> None:
     if not children:
         return
     trigger = {e.subject: e.id for e in events}
-    reader = ServiceReader(uow.database, service)
+    reader = service_reader(uow.database, service)
     gathered = gather(uow, reader, children)
     # Filtered before the cases are opened, so each case row is written with its outcome.
     stops: dict[str, list[dict[str, str]]] = {}
@@ -278,7 +278,7 @@ def draft_for_caseworker(
 ) -> ops.VedtakDraft:
     """A caseworker's decision on a birth case: the data read again, the grant computed as
     the automation would, the caseworker's reason on the letter."""
-    reader = ServiceReader(uow.database, service)
+    reader = service_reader(uow.database, service)
     gathered = gather(uow, reader, [sak.subject])[sak.subject]
     grant = None
     if outcome == ops.INNVILGET:
