@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install install-dev lint typecheck unit serve generate simulate bench clean
+.PHONY: demo test install install-dev vendor lint typecheck unit serve generate simulate bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,8 +17,22 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed
 
-install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+# The portal's front-end assets (Designsystemet CSS and theme, htmx) come from npm, pinned by
+# package-lock.json, and are copied where the portal serves them (git-ignored).
+VENDOR := src/felles/portal/static/vendor
+
+$(VENDOR)/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)
+	cp node_modules/@digdir/designsystemet-css/dist/src/index.css $(VENDOR)/designsystemet.css
+	cp node_modules/@digdir/designsystemet-theme/brand/digdir.css $(VENDOR)/theme-digdir.css
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
+	touch $@
+
+vendor: $(VENDOR)/.installed
+
+install: $(VENV)/.installed $(VENDOR)/.installed
+install-dev: $(VENV)/.installed-dev $(VENDOR)/.installed
 
 ## make demo: a small Norway (about 50 000 people) on SQLite, the API at http://127.0.0.1:8000
 demo: install
@@ -32,7 +46,7 @@ lint: install-dev
 	$(BIN)/ruff format --check src tests bench
 
 typecheck: install-dev
-	$(BIN)/mypy src/felles/kernel src/felles/registries/*/model.py src/felles/identity src/felles/access src/felles/sharing src/felles/rules/api.py src/felles/rules/explain.py src/felles/rules/letters.py src/felles/rules/calculation.py src/felles/subscriptions src/felles/services
+	$(BIN)/mypy src/felles/kernel src/felles/registries/*/model.py src/felles/identity src/felles/access src/felles/sharing src/felles/rules/api.py src/felles/rules/explain.py src/felles/rules/letters.py src/felles/rules/calculation.py src/felles/subscriptions src/felles/services src/felles/mailbox src/felles/journeys src/felles/portal
 
 unit: install-dev
 	$(BIN)/pytest

@@ -196,7 +196,16 @@ def _routes(app: FastAPI) -> list[tuple[str, set[str]]]:
         from fastapi.routing import iter_route_contexts
     except ImportError:  # pragma: no cover - older FastAPI copies the routes into app.routes
         return [(route.path, set(route.methods or ())) for route in app.routes]  # type: ignore[attr-defined]
-    return [(ctx.path or "", set(ctx.methods or ())) for ctx in iter_route_contexts(app.routes)]
+    return [
+        (ctx.path or "", set(ctx.methods or ()))
+        for ctx in iter_route_contexts(app.routes)
+        # The portal's HTML pages are kept out of the document on purpose (decision 0036);
+        # any other route must be in it.
+        if not (
+            (ctx.path or "").startswith("/minside")
+            and getattr(ctx, "include_in_schema", True) is False
+        )
+    ]
 
 
 def test_every_route_is_documented_with_summary_tag_and_problems() -> None:

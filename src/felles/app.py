@@ -10,8 +10,12 @@ from felles.access.log.api import router as access_log_router
 from felles.access.log.registry_reads import record_registry_reads
 from felles.identity.api import router as identity_router
 from felles.identity.tokens import app_validator
+from felles.journeys.api import router as journeys_router
 from felles.kernel.db import Database, get_database
 from felles.kernel.web import RefuseNul, install_access_log, install_problem_handlers
+from felles.mailbox.api import router as correspondence_router
+from felles.mailbox.notifications.api import router as notifications_router
+from felles.portal.api import router as portal_router
 from felles.registries.adresser.api import router as adresser_router
 from felles.registries.aordningen.api import router as aordningen_router
 from felles.registries.eiendom.api import router as eiendom_router
@@ -64,6 +68,10 @@ def create_app(*, database: Database | None = None) -> FastAPI:
     app.include_router(rules_router)
     app.include_router(events_router)
     app.include_router(casework_router)
+    app.include_router(journeys_router)
+    app.include_router(correspondence_router)
+    app.include_router(portal_router)
+    app.include_router(notifications_router)
 
     @app.get("/health", tags=["drift"], summary="Liveness and database check")
     def health() -> dict[str, str]:

@@ -110,8 +110,8 @@ def simulate(
     services: Annotated[
         bool,
         typer.Option(
-            help="Run the public services after each day (e.g. barnetrygd for each birth), "
-            "on the transport FELLES_EVENTS_URL names"
+            help="Run the public services after each day (e.g. barnetrygd for each birth) and "
+            "open the life events' journeys, on the transport FELLES_EVENTS_URL names"
         ),
     ] = True,
     pace: Annotated[
@@ -124,13 +124,17 @@ def simulate(
 ) -> None:
     """Move the clock forward: births, deaths, moves, marriages, migration, working life —
     and the public services' cases and decisions that follow."""
+    from felles.journeys.opening import CONSUMER_NAME as JOURNEYS
+    from felles.journeys.opening import register_journeys
     from felles.services.simulation import ServicesStep, case_summary
     from felles.synth.simulator import simulate as run_simulation
 
     database = _database(database_url)
     migrate.upgrade(database)
     first_day = date.fromisoformat(start) if start else None
-    step = ServicesStep(database) if services else None
+    if services:
+        register_journeys()
+    step = ServicesStep(database, also=(JOURNEYS,)) if services else None
     began = time.monotonic()
     ticks = 0
 
@@ -158,7 +162,10 @@ def simulate(
             step.close()
     console.print(report.summary())
     if step is not None:
+        from felles.journeys.summary import journeys_summary
+
         console.print(case_summary(database))
+        console.print(journeys_summary(database))
 
 
 @app.command()

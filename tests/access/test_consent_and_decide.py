@@ -277,7 +277,11 @@ def test_a_protected_address_is_withheld_unless_a_basis_names_it(
     assert client.get("/access/api/v1/hjemler", headers=admin_headers).status_code == 200
 
 
-@pytest.mark.parametrize("path", [f"{ENTERPRISE}/{uuid.uuid4()}", f"{ENDUSER}/{uuid.uuid4()}"])
+# Fixed ids: parametrised ids must be the same in every test process (pytest-xdist).
+UNKNOWN = "6f1d2c3b-0a9e-4d8c-b7a6-5e4f3d2c1b0a"
+
+
+@pytest.mark.parametrize("path", [f"{ENTERPRISE}/{UNKNOWN}", f"{ENDUSER}/{UNKNOWN}"])
 def test_an_unknown_consent_is_404(
     client: TestClient, admin_headers: dict[str, str], path: str
 ) -> None:

@@ -26,7 +26,9 @@ def test_the_shipped_register_is_valid_and_gives_banks_nothing() -> None:
     ids = {h.id for h in hjemler}
     assert {"nav-barnetrygd-barn", "nav-dagpenger", "kommune-helsestasjon-barn"} <= ids
     assert all(h.lov.startswith("https://lovdata.no/") for h in hjemler)
-    assert {h.konsument for h in hjemler} == {"889640782", "974761076", "orgform:KOMM"}
+    # NAV, Skatteetaten, every municipality, and Digdir (the mailbox and its notifications).
+    konsumenter = {h.konsument for h in hjemler}
+    assert konsumenter == {"889640782", "974761076", "orgform:KOMM", "991825827"}
     strengt = {h.id for h in hjemler if "strengtFortrolig" in h.adressebeskyttelse}
     assert strengt == {"nav-barnetrygd-soeker", "skatteetaten-folkeregistrering"}
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from felles.cli import app
+from felles.journeys.model import Reise
 from felles.kernel.db import Database
 from felles.kernel.events import read_events
 from felles.registries.folkeregister.events import ENDRING_I_FOEDSEL, event_type
@@ -50,8 +51,11 @@ def test_a_simulated_year_gives_one_barnetrygd_case_per_birth(database: Database
         cases = list(session.scalars(select(Sak).where(Sak.service_id == SERVICE.id)))
         vedtak = {v.sak_id: v for v in session.scalars(select(Vedtak))}
         tasks = {t.sak_id: t for t in session.scalars(select(Oppgave))}
+        journeys = list(session.scalars(select(Reise).where(Reise.life_event == "faa-barn")))
     assert len(births) >= 20, "a year on 3 000 people has some births"
     assert sorted(c.subject for c in cases) == sorted(births), "one case per birth"
+    assert sorted(j.anchor for j in journeys) == sorted(births), "one journey per birth"
+    assert "Life events: journeys opened" in result.output
     automatic = [c for c in cases if c.status == "vedtatt"]
     assert len(automatic) >= 0.8 * len(cases), "most births pass NAV's filter"
     for case in cases:

@@ -36,7 +36,9 @@ class Machines:
 
     def token(self, orgnr: str, scopes: tuple[str, ...] = (SCOPE,)) -> dict[str, str]:
         """The Authorization header of a fresh token for ``orgnr``'s system with ``scopes``."""
-        client_id = f"system-{orgnr}-{'-'.join(sorted(scopes)).replace(':', '_')}"[:80]
+        # A client id takes no '/' or ':' (Altinn's scopes have both).
+        safe = "-".join(sorted(scopes)).replace(":", "_").replace("/", ".")
+        client_id = f"system-{orgnr}-{safe}"[:80]
         if client_id not in self.keys:
             key = RSAKey.generate_key(2048, parameters={"kid": client_id, "alg": "RS256"})
             body = {

@@ -92,6 +92,8 @@ _DATASETS: Final = (
     Dataset("eiendom.eierskap", "personopplysninger", ("eiendommer",), "Grunnboken"),
     # The access log itself: a person reads their own, or the log of someone they act for.
     Dataset("innsynslogg.innsyn", "personopplysninger", ("innsyn",), "felles (innsynslogg)"),
+    # The person's life-event journeys: their own, or those of someone they act for.
+    Dataset("livshendelser.reise", "personopplysninger", ("reiser",), "felles (livshendelser)"),
     Dataset(
         "helse.sysvak.vaksinasjoner",
         "helse",

@@ -24,6 +24,8 @@ class ServicesStep:
     """Runs every declared service's consumer until idle; call once per simulated day."""
 
     database: Database
+    #: Other registered consumers to run with the services' (the journeys', for one).
+    also: tuple[str, ...] = ()
     transport: Transport = field(init=False)
     totals: Round = field(default_factory=Round)
 
@@ -31,7 +33,7 @@ class ServicesStep:
         from felles.services import consumers  # noqa: F401 - registers the services
 
         self.transport = make_transport(self.database)
-        names = {service.consumer_name for service in declared()}
+        names = {service.consumer_name for service in declared()} | set(self.also)
         self._consumers = [c for c in registered_consumers() if c.name in names]
 
     def __call__(self, _day: date) -> None:

@@ -20,12 +20,11 @@ from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-from felles.access.decide import decide
-from felles.access.decision import PersonPrincipal
 from felles.access.log import queries
 from felles.access.log.model import LogEntryRow
+from felles.access.own_data import readable_subject
 from felles.kernel.db import Database
-from felles.kernel.errors import Forbidden, InvalidInput
+from felles.kernel.errors import InvalidInput
 from felles.kernel.ids import PersonIdStr
 from felles.kernel.web import Caller, DatabaseDep, problem_doc, require_access
 from felles.registries.enhetsregisteret.queries import units_status
@@ -102,32 +101,10 @@ class Innsynslogg(_Schema):
 
 
 def _subject(database: Database, personidentifikator: str, caller: Caller) -> str:
-    """The person whose log is read: the operator may read anyone's; a person logged in (an
-    ID-porten token) their own, or the log of someone they act for — a fullmakt covering
-    personal data, or foreldreansvar for a minor child — as the decision point decides;
-    an organisation's token none (403).
-    """
-    if caller.operator:
-        return personidentifikator
-    principal = caller.principal
-    if principal.kind != "person":
-        raise Forbidden("An organisation does not read a person's access log")
-    if principal.pid == personidentifikator:
-        return personidentifikator
-    person = PersonPrincipal(pid=principal.pid, acr=principal.acr or "")
-    with database.read_session() as session:
-        decision = decide(
-            session,
-            person,
-            personidentifikator,
-            "read",
-            personidentifikator,
-            [LOG_FIELD],
-            "innsyn",
-        )
-    if not decision.permit:
-        raise Forbidden("A person sees their own access log, or that of someone they act for")
-    return personidentifikator
+    """The person whose log is read (``felles.access.own_data``)."""
+    return readable_subject(
+        database, personidentifikator, caller, field=LOG_FIELD, purpose="innsyn"
+    )
 
 
 def _start_of(day: date) -> datetime:
