@@ -7,7 +7,7 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Final
 
 import typer
 from rich.console import Console
@@ -110,8 +110,9 @@ def simulate(
     services: Annotated[
         bool,
         typer.Option(
-            help="Run the public services after each day (e.g. barnetrygd for each birth) and "
-            "open the life events' journeys, on the transport FELLES_EVENTS_URL names"
+            help="Run the public services after each day (e.g. barnetrygd for each birth), send "
+            "their decision letters and open the life events' journeys, on the transport "
+            "FELLES_EVENTS_URL names"
         ),
     ] = True,
     pace: Annotated[
@@ -126,6 +127,7 @@ def simulate(
     and the public services' cases and decisions that follow."""
     from felles.journeys.opening import CONSUMER_NAME as JOURNEYS
     from felles.journeys.opening import register_journeys
+    from felles.mailbox.consumers import NAME as DECISION_LETTERS
     from felles.services.simulation import ServicesStep, case_summary
     from felles.synth.simulator import simulate as run_simulation
 
@@ -134,7 +136,8 @@ def simulate(
     first_day = date.fromisoformat(start) if start else None
     if services:
         register_journeys()
-    step = ServicesStep(database, also=(JOURNEYS,)) if services else None
+    # After the services: the decisions' letters to the mailbox, and the life events' journeys.
+    step = ServicesStep(database, also=(JOURNEYS, DECISION_LETTERS)) if services else None
     began = time.monotonic()
     ticks = 0
 
@@ -213,9 +216,11 @@ def demo(
     pace: Annotated[float, typer.Option(min=1, help="Seconds per simulated day")] = 15.0,
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Generate a small Norway (once), print people worth looking up, and serve the API."""
+    """Generate a small Norway (once), simulate its first days, print people to log in as at
+    Min side with what each will see, and serve the API and the portal."""
+    from felles.demo_people import demo_people_table
     from felles.synth.population import generate_population
-    from felles.synth.showcase import has_population, showcase_table
+    from felles.synth.showcase import has_population
 
     database = _database(database_url)
     migrate.upgrade(database)
@@ -227,12 +232,17 @@ def demo(
         console.print(report.summary())
     if not no_economy:
         _generate_economy(database, seed)
-    console.print(showcase_table(database))
+    if not _has_journeys(database):
+        # A fortnight first, so there are births with decisions, letters and journeys to see.
+        console.print(f"Simulating the first {FIRST_DAYS} days, with the public services …")
+        simulate(days=FIRST_DAYS, seed=seed + 1, database_url=database.url)
+    console.print(demo_people_table(database))
     console.print(
-        f"\n[bold]API:[/] http://127.0.0.1:{port}   [bold]OpenAPI:[/] http://127.0.0.1:{port}/docs"
+        f"\n[bold]Min side:[/] http://127.0.0.1:{port}/minside   "
+        f"[bold]API:[/] http://127.0.0.1:{port}   [bold]OpenAPI:[/] http://127.0.0.1:{port}/docs"
     )
     console.print(
-        "Person data needs the operator token: "
+        "Person data through the API needs the operator token: "
         "[cyan]-H 'Authorization: Bearer felles-admin-dev-token'[/] (FELLES_ADMIN_TOKEN)\n"
     )
     simulator = _start_live_simulation(database, seed=seed, pace=pace) if live else None
@@ -242,6 +252,18 @@ def demo(
         if simulator is not None:
             simulator.terminate()
             simulator.wait(timeout=30)
+
+
+FIRST_DAYS: Final = 14
+
+
+def _has_journeys(database: Database) -> bool:
+    from sqlalchemy import select
+
+    from felles.journeys.model import Reise
+
+    with database.read_session() as session:
+        return session.scalar(select(Reise.id).limit(1)) is not None
 
 
 def _start_live_simulation(
