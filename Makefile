@@ -48,8 +48,10 @@ lint: install-dev
 typecheck: install-dev
 	$(BIN)/mypy src/felles/kernel src/felles/registries/*/model.py src/felles/identity src/felles/access src/felles/sharing src/felles/rules/api.py src/felles/rules/explain.py src/felles/rules/letters.py src/felles/rules/calculation.py src/felles/subscriptions src/felles/services src/felles/mailbox src/felles/journeys src/felles/portal
 
+# Two test processes (pytest-xdist), one per core: each has its own SQLite file and PostgreSQL
+# schema (tests/conftest.py), and NATS streams are named per test.
 unit: install-dev
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 
 serve: install
 	$(BIN)/felles serve
