@@ -5,6 +5,7 @@ critical violations."""
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -18,8 +19,12 @@ import httpx
 import pytest
 import uvicorn
 
+from felles.journeys.opening import journeys_consumer
+from felles.kernel.bus import DatabaseTransport, Worker
 from felles.kernel.clock import SimulatedClock
 from felles.kernel.db import Database
+from felles.mailbox import consumers as mailbox_consumers
+from felles.registries.krr.operations import register_contact
 from felles.registries.skatt.operations.assessments import make_assessment
 from tests.portal.conftest import use_base_url
 from tests.registries.folkeregister.conftest import Register, seed_addresses
@@ -154,8 +159,15 @@ def test_min_side_in_a_browser(
     register = Register(database, clock)
     mother = register.person(foedselsdato=date(1990, 2, 3), fornavn="Ingrid", etternavn="Mor")
     friend = register.person(foedselsdato=date(1975, 8, 8), fornavn="Venn", etternavn="Hjelper")
+    # In KRR without a digital mailbox of her own: her post is the felles inbox.
+    register.run(register_contact, personidentifikator=mother, epostadresse="x@example.com")
     born(register, mother, date(2025, 5, 20))
     run_worker(database)
+    for consumer in (mailbox_consumers.CONSUMER, journeys_consumer()):
+        totals = Worker(DatabaseTransport(database), [consumer]).run(
+            threading.Event(), until_idle=True
+        )
+        assert totals.failed == 0
     with database.unit_of_work() as uow:
         make_assessment(
             uow,
@@ -200,7 +212,26 @@ def test_min_side_in_a_browser(
     page.get_by_label("Ingrid Mor").check()
     page.get_by_role("button", name="Fortsett").click()
     expect(page.locator(".portal-acting")).to_contain_text("Ingrid Mor")
+    # Oversikt: the Få barn journey, barnetrygd done without applying, and the new letter.
+    journey = page.locator("main .portal-journey", has_text="Få barn: Emma")
+    expect(journey.locator(".portal-step", has_text="Barnetrygd")).to_contain_text(
+        "Gjort automatisk"
+    )
+    expect(page.locator(".portal-menu")).to_contain_text("Innboks 1 uleste")
     no_serious_violations(page)
+    fits_the_phone(page)
+
+    # Innboks: the decision letter; opening it marks it read.
+    page.get_by_role("link", name=re.compile(r"^Innboks")).click()
+    letter = page.locator("main .portal-unread a", has_text="barnetrygd")
+    expect(letter).to_be_visible()
+    no_serious_violations(page)
+    letter.click()
+    expect(page.locator("main article")).to_contain_text("Du får barnetrygd for Emma")
+    expect(page.locator("main")).to_contain_text("Lest")
+    expect(page.locator(".portal-count")).to_have_count(0)
+    no_serious_violations(page)
+    fits_the_phone(page)
 
     # The barnetrygd decision after the simulated birth.
     page.get_by_role("link", name="Saker og vedtak", exact=True).first.click()

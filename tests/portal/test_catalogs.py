@@ -21,6 +21,9 @@ def used_messages() -> set[str]:
     for template in sorted((ROOT / "templates").glob("*.html")):
         with template.open("rb") as source:
             for _line, _func, message, _comments in babel_extract(source, ("_",), [], OPTIONS):
+                # A call with keyword arguments (``_("…%(count)s", count=n)``) comes as a tuple.
+                if isinstance(message, tuple) and message and isinstance(message[0], str):
+                    message = message[0]
                 if isinstance(message, str):
                     found.add(message)
     for module in sorted(ROOT.rglob("*.py")):

@@ -18,6 +18,8 @@ from tests.services.test_barnetrygd_at_birth import born, run_worker
 
 PAGES = (
     "/minside/oversikt",
+    "/minside/innboks",
+    "/minside/livshendelser",
     "/minside/mine-data",
     "/minside/saker",
     "/minside/samtykker",

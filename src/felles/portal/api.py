@@ -6,10 +6,32 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from felles.portal import i18n
-from felles.portal.pages import cases, consents, fullmakter, innsyn, login, mydata, overview, static
+from felles.portal.pages import (
+    cases,
+    consents,
+    fullmakter,
+    inbox,
+    innsyn,
+    journeys,
+    login,
+    mydata,
+    overview,
+    static,
+)
 
 i18n.load_all()  # a broken catalog stops the start, not a page view
 
 router = APIRouter()
-for module in (static, login, overview, mydata, cases, consents, fullmakter, innsyn):
+for module in (
+    static,
+    login,
+    overview,
+    inbox,
+    journeys,
+    mydata,
+    cases,
+    consents,
+    fullmakter,
+    innsyn,
+):
     router.include_router(module.router)

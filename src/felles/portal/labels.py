@@ -55,3 +55,11 @@ AREA: Final = {
 DATA_ABOUT: Final = {"barn": N_("the child"), "mor": N_("the mother"), "far": N_("the father")}
 #: The area (as in a fullmakt) of each service owner's cases: NAV, Skatteetaten.
 SERVICE_AREA: Final = {"889640782": "nav", "974761076": "skatt"}
+#: The kinds of letters in the mailbox (``felles.mailbox``).
+LETTER_KIND: Final = {
+    "vedtak": N_("Decision"),
+    "informasjon": N_("Information"),
+    "oppgave": N_("Task"),
+}
+#: A letter's status in the mailbox, as its recipient reads it.
+LETTER_STATUS: Final = {"Published": N_("Unread"), "Read": N_("Read"), "Confirmed": N_("Done")}

@@ -1,6 +1,5 @@
 """The portal's menu. Each entry is a page under /minside; ``href`` None is a page that is
-coming (the mailbox's Innboks: ``felles.mailbox`` fills in its address when it serves one)
-and is left out of the menu until then."""
+coming, left out of the menu until it has an address."""
 
 from __future__ import annotations
 
@@ -19,7 +18,8 @@ class Item:
 
 MENU: Final = (
     Item("oversikt", N_("Overview"), "/minside/oversikt"),
-    Item("innboks", N_("Inbox"), None),  # felles.mailbox (being built)
+    Item("innboks", N_("Inbox"), "/minside/innboks"),
+    Item("livshendelser", N_("Life events"), "/minside/livshendelser"),
     Item("mine-data", N_("My data"), "/minside/mine-data"),
     Item("saker", N_("Cases and decisions"), "/minside/saker"),
     Item("samtykker", N_("Consents"), "/minside/samtykker"),

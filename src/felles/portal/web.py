@@ -14,8 +14,10 @@ from felles.access.decision import PersonPrincipal
 from felles.identity.operations.oidc import session_active
 from felles.kernel.clock import get_clock
 from felles.kernel.db import Database
+from felles.mailbox.queries import unread_count
 from felles.portal import i18n, navigation, session
 from felles.portal.parties import Party, resolve
+from felles.portal.post import Mailbox, mailbox_of
 from felles.portal.render import render
 
 #: Pages hold personal data: never cached, never framed, scripts and styles only our own.
@@ -41,10 +43,16 @@ class Viewer:
     session: session.PortalSession
     principal: PersonPrincipal
     party: Party | None
+    #: Unread letters in the party's mailbox, for the menu; None when it has no mailbox here.
+    unread: int | None = None
 
     @property
     def acting_for_self(self) -> bool:
         return self.party is not None and self.party.ident == self.principal.pid
+
+    @property
+    def mailbox(self) -> Mailbox | None:
+        return mailbox_of(self.principal.pid, self.party)
 
 
 def database_of(request: Request) -> Database:
@@ -83,7 +91,10 @@ def load(request: Request, *, need_party: bool = True) -> Viewer | Response:
             if party is None:
                 viewer = Viewer(lang, current.acting_for(None), principal, None)
                 return forbidden(request, viewer)
-    viewer = Viewer(lang, current, principal, party)
+        mailbox = mailbox_of(principal.pid, party)
+        # One count per page, in the session already open: the menu shows it everywhere.
+        unread = unread_count(db, mailbox.recipient) if mailbox is not None else None
+    viewer = Viewer(lang, current, principal, party, unread)
     if need_party and party is None:
         return RedirectResponse("/minside/velg", status_code=303)
     return viewer

@@ -1,6 +1,6 @@
-"""Oversikt: what needs the person's attention and what happened lately — open cases and
-the latest decisions, consent requests waiting, the latest uses of the party's data — and
-the places where letters (Innboks) and life-event journeys will come."""
+"""Oversikt: what needs the person's attention and what happened lately — life-event
+journeys in progress, new letters (Innboks), open cases and the latest decisions, consent
+requests waiting, the latest uses of the party's data."""
 
 from __future__ import annotations
 
@@ -9,11 +9,14 @@ from fastapi.responses import Response
 
 from felles.access.queries import utc
 from felles.kernel.clock import get_clock
+from felles.mailbox import queries as mailbox_queries
+from felles.mailbox.events import PUBLISHED
 from felles.portal import queries
 from felles.portal.i18n import gettext
 from felles.portal.labels import OPEN_CASES
 from felles.portal.pages.cases import service_title, visible
 from felles.portal.pages.innsyn import may_read_log, uses
+from felles.portal.pages.journeys import journeys_of
 from felles.portal.web import Viewer, database_of, load, page
 
 router = APIRouter(include_in_schema=False)
@@ -47,6 +50,13 @@ def overview(request: Request) -> Response:
                 for c in queries.consents_from(db, subject=party.ident)
                 if c.status == "created" and utc(c.gyldig_til) > now
             )
+        journeys = journeys_of(db, viewer, {s.id for s in cases})
+        new_letters: list[mailbox_queries.InboxItem] = []
+        mailbox = viewer.mailbox
+        if mailbox is not None and viewer.unread:
+            new_letters = mailbox_queries.inbox(
+                db, mailbox.recipient, language=lang, status=PUBLISHED, limit=3
+            ).items
         log_allowed = may_read_log(db, viewer)
         latest = uses(db, party.ident, lang, page_no=0, size=5)[0] if log_allowed else []
     return page(
@@ -60,4 +70,6 @@ def overview(request: Request) -> Response:
         waiting=waiting,
         log_allowed=log_allowed,
         latest=latest,
+        journeys=journeys,
+        new_letters=new_letters,
     )
