@@ -143,10 +143,13 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
     # LIFO: the busiest connections are reused, so idle ones age out and are pinged.
     # JSON columns are read by orjson (several times faster than the standard library's).
+    # The pool holds as many connections as a server runs request threads (AnyIO's 40): an
+    # overflow connection is closed when it is returned, so a busy server reconnected —
+    # a new session and its settings — for every request beyond the pool (bench_portal).
     engine = create_engine(
         url,
         echo=echo,
-        pool_size=10,
+        pool_size=40,
         max_overflow=10,
         pool_use_lifo=True,
         json_deserializer=orjson.loads,
