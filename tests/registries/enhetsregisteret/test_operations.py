@@ -317,7 +317,7 @@ def test_delete_takes_sub_units_and_roles_with_it(register: Register) -> None:
 
 def test_seed_public_sector_is_idempotent(register: Register) -> None:
     added = seed_public_sector(register.database)
-    assert added == 357 + 14 + 11
+    assert added == 357 + 14 + 11 + 2  # + Posten Norge AS and Oslo tingrett
     assert seed_public_sector(register.database) == 0
     with register.database.read_session() as session:
         nav = queries.unit_status(session, orgnr=NAV)

@@ -60,7 +60,8 @@ def test_reserved_numbers_are_deterministic() -> None:
 def test_public_sector_units() -> None:
     units = reference.offentlige_enheter()
     numbers = [u.organisasjonsnummer for u in units]
-    assert len(numbers) == len(set(numbers)) == 357 + 14 + 11
+    # Municipalities, counties, state agencies, and Posten Norge AS and Oslo tingrett.
+    assert len(numbers) == len(set(numbers)) == 357 + 14 + 11 + 2
     assert all(orgnr.is_valid(n) for n in numbers)
     real = {u.organisasjonsnummer: u.navn for u in units if u.ekte_orgnr}
     assert real == REAL
@@ -68,7 +69,7 @@ def test_public_sector_units() -> None:
         if not unit.ekte_orgnr:
             assert unit.organisasjonsnummer.startswith("39"), unit
     forms = {u.organisasjonsform for u in units}
-    assert forms == {"KOMM", "FYLK", "ORGL"}
+    assert forms == {"KOMM", "FYLK", "ORGL", "AS"}
     assert all(u.naeringskode in reference.naeringskoder() for u in units)
 
 
