@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +25,9 @@ ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 ORGNR = "810825472"  # a synthetic test organisation
 SCOPE = "nav:folkeregister/person.read"
 JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+
+#: ``login(pid, acr=...)``: the Authorization header of a person's access token.
+Login = Callable[..., dict[str, str]]
 
 
 @pytest.fixture(autouse=True)
@@ -102,3 +105,17 @@ def mp(app_client: TestClient, rsa_key: RSAKey) -> Maskinporten:
     helper = Maskinporten(app_client, rsa_key)
     helper.register()
     return helper
+
+
+@pytest.fixture
+def login(app_client: TestClient) -> Login:
+    """Log a person in at a registered portal client (``min-side``) through TestID."""
+    from tests.identity.test_oidc import finish, register, start
+
+    secret = register(app_client, "min-side")
+
+    def as_person(pid: str, acr: str = "idporten-loa-high") -> dict[str, str]:
+        token = finish(start(app_client, "min-side", secret, pid, acr))
+        return {"Authorization": f"Bearer {token['access_token']}"}
+
+    return as_person

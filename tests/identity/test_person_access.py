@@ -4,10 +4,8 @@ own consent requests, and nobody else's."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from datetime import timedelta
 
-import pytest
 from fastapi.testclient import TestClient
 
 from felles.access.log.operations import LogEntry, append
@@ -15,26 +13,10 @@ from felles.kernel.clock import SimulatedClock
 from felles.kernel.db import Database
 from felles.registries.enhetsregisteret.operations import register_enhet
 from felles.registries.folkeregister.operations import register_birth
-from tests.identity.conftest import ADMIN
-from tests.identity.test_oidc import HIGH, finish, register, start
+from tests.identity.conftest import ADMIN, Login
 from tests.registries.folkeregister.conftest import Register
 
 NAV = "889640782"
-
-
-Login = Callable[[str], dict[str, str]]
-
-
-@pytest.fixture
-def login(app_client: TestClient) -> Login:
-    """Log a person in at a registered portal client; the Authorization header."""
-    secret = register(app_client, "min-side")
-
-    def as_person(pid: str) -> dict[str, str]:
-        token = finish(start(app_client, "min-side", secret, pid, HIGH))
-        return {"Authorization": f"Bearer {token['access_token']}"}
-
-    return as_person
 
 
 def _log_a_release(database: Database, subject: str) -> None:

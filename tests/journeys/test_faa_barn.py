@@ -26,8 +26,7 @@ from felles.registries.folkeregister.operations import register_birth
 from felles.services.barnetrygd import SERVICE
 from felles.services.barnetrygd.service import handle_births
 from felles.services.runtime import consumer_for
-from tests.identity.conftest import app_client  # noqa: F401
-from tests.identity.test_person_access import Login, login  # noqa: F401
+from tests.identity.conftest import Login, app_client, login  # noqa: F401
 from tests.registries.folkeregister.conftest import Register, seed_addresses
 
 

@@ -35,9 +35,9 @@ from felles.mailbox.model import (
 )
 from felles.mailbox.operations import Letter
 from felles.registries.krr.operations import register_contact, reserve, set_digital_mailbox
-from tests.identity.conftest import BASE, base_url  # noqa: F401 (fixture)
+from tests.identity.conftest import BASE, base_url, login  # noqa: F401 (fixtures)
 from tests.registries.folkeregister.conftest import Register, seed_addresses
-from tests.sharing.conftest import Login, Machines, register_org
+from tests.sharing.conftest import Machines, register_org
 
 NAV = "889640782"
 DIGIPOST = "984661185"
@@ -75,19 +75,6 @@ def app_client(database: Database) -> Iterator[TestClient]:
 @pytest.fixture
 def machines(app_client: TestClient) -> Machines:
     return Machines(app_client)
-
-
-@pytest.fixture
-def login(app_client: TestClient) -> Login:
-    from tests.identity.test_oidc import finish, register, start
-
-    secret = register(app_client, "min-side")
-
-    def as_person(pid: str, acr: str = "idporten-loa-high") -> dict[str, str]:
-        token = finish(start(app_client, "min-side", secret, pid, acr))
-        return {"Authorization": f"Bearer {token['access_token']}"}
-
-    return as_person
 
 
 @dataclass

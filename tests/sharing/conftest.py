@@ -4,7 +4,6 @@ Maskinporten tokens, people logged in through felles' ID-porten, and the access 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,8 +18,15 @@ from felles.identity import urls
 from felles.kernel.clock import get_clock
 from felles.kernel.db import Database
 from felles.sharing.callers import SCOPE
-from tests.identity.conftest import ADMIN, JWT_BEARER, app_client, base_url, person  # noqa: F401
-from tests.identity.test_oidc import finish, register, start
+from tests.identity.conftest import (  # noqa: F401
+    ADMIN,
+    JWT_BEARER,
+    Login,
+    app_client,
+    base_url,
+    login,
+    person,
+)
 
 NAV = "889640782"
 BANK = "810825472"  # a synthetic bank
@@ -73,21 +79,6 @@ class Machines:
 @pytest.fixture
 def machines(app_client: TestClient) -> Machines:  # noqa: F811
     return Machines(app_client)
-
-
-Login = Callable[..., dict[str, str]]
-
-
-@pytest.fixture
-def login(app_client: TestClient) -> Login:  # noqa: F811
-    """Log a person in at a portal client: the Authorization header of their access token."""
-    secret = register(app_client, "min-side")
-
-    def as_person(pid: str, acr: str = "idporten-loa-high") -> dict[str, str]:
-        token = finish(start(app_client, "min-side", secret, pid, acr))
-        return {"Authorization": f"Bearer {token['access_token']}"}
-
-    return as_person
 
 
 def log_rows(database: Database) -> list[LogEntryRow]:
