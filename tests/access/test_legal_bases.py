@@ -26,9 +26,17 @@ def test_the_shipped_register_is_valid_and_gives_banks_nothing() -> None:
     ids = {h.id for h in hjemler}
     assert {"nav-barnetrygd-barn", "nav-dagpenger", "kommune-helsestasjon-barn"} <= ids
     assert all(h.lov.startswith("https://lovdata.no/") for h in hjemler)
-    # NAV, Skatteetaten, every municipality, and Digdir (the mailbox and its notifications).
+    # NAV, Skatteetaten, every municipality, Digdir (the mailbox and its notifications),
+    # Posten (a move's new address) and the probate court (a death's estate).
     konsumenter = {h.konsument for h in hjemler}
-    assert konsumenter == {"889640782", "974761076", "orgform:KOMM", "991825827"}
+    assert konsumenter == {
+        "889640782",
+        "974761076",
+        "orgform:KOMM",
+        "991825827",
+        "393000104",
+        "393000201",
+    }
     strengt = {h.id for h in hjemler if "strengtFortrolig" in h.adressebeskyttelse}
     assert strengt == {"nav-barnetrygd-soeker", "skatteetaten-folkeregistrering"}
 

@@ -189,3 +189,12 @@ def test_the_kontantstoette_window_is_whole_months_after_the_birth(born: date) -
     months = (closes.year - opens.year) * 12 + closes.month - opens.month + 1
     assert months == 7  # age months 13 to 19 (kontantstøtteloven § 8 as modelled)
     assert (opens.year * 12 + opens.month) - (born.year * 12 + born.month) == 13
+
+
+def test_a_child_born_before_the_rules_are_modelled_is_past_kontantstoette(
+    database: Database, register: Register
+) -> None:
+    """A late registration of an old birth: the rules start in 2021, the step is not relevant."""
+    mor, _, _ = family(register, date(2018, 3, 1))
+    run_worker(database, services=False)
+    assert statuses(database, mor, date(2026, 1, 1))["kontantstoette"] is StepStatus.NOT_RELEVANT

@@ -8,12 +8,16 @@ and the services' cases about the anchor. The reader is the person following the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from felles.access.log.model import LogEntryRow
 from felles.journeys.model import Reise
+from felles.kernel.clock import aware
+from felles.kernel.events import OutboxRow
+from felles.mailbox.model import Forsendelse
 from felles.registries.folkeregister.model import Person
 from felles.registries.folkeregister.queries import get_person
 from felles.services.model import Sak
@@ -27,6 +31,8 @@ class JourneyContext:
     today: date
     _anchor: Person | None = None
     _cases: dict[str, Sak] | None = field(default=None)
+    # moving: the event that opened the journey, read once (False: looked for, not there)
+    _trigger: OutboxRow | bool | None = field(default=None)
 
     @property
     def anchor(self) -> Person | None:
@@ -41,3 +47,67 @@ class JourneyContext:
             rows = self.session.scalars(select(Sak).where(Sak.subject == self.journey.anchor))
             self._cases = {sak.service_id: sak for sak in rows}
         return self._cases.get(service_id)
+
+    # death and inheritance
+
+    def viewer_letter(self, sender_orgnr: str, key: str) -> Forsendelse | None:
+        """The sender's letter with idempotency key ``key``, if it went to the viewer (a
+        task's status says whether the viewer has marked it done)."""
+        query = select(Forsendelse).where(
+            Forsendelse.sender_orgnr == sender_orgnr, Forsendelse.idempotent_key == key
+        )
+        found = self.session.scalar(query)
+        return found if found is not None and found.recipient == self.viewer else None
+
+    def letters_sent(self, sender_orgnr: str, key_prefix: str) -> int:
+        """How many of the sender's letters have keys starting with ``key_prefix`` (to anyone:
+        a count only, so the viewer learns that others were written to, not who)."""
+        query = select(func.count()).where(
+            Forsendelse.sender_orgnr == sender_orgnr,
+            Forsendelse.idempotent_key.startswith(key_prefix, autoescape=True),
+        )
+        return int(self.session.scalar(query) or 0)
+
+    # moving
+    def trigger(self) -> OutboxRow | None:
+        """The event that opened the journey, from the outbox (None if no longer there)."""
+        if self._trigger is None:
+            row = self.session.scalar(
+                select(OutboxRow).where(OutboxRow.event_id == self.journey.trigger_event_id)
+            )
+            self._trigger = row if row is not None else False
+        return self._trigger if isinstance(self._trigger, OutboxRow) else None
+
+    def released_since(
+        self,
+        *,
+        formaal: str,
+        datasett: str,
+        since: datetime,
+        felt: str | None = None,
+        konsument: str | None = None,
+    ) -> LogEntryRow | None:
+        """The first access-log entry since ``since`` releasing ``datasett`` (its field
+        ``felt``, when given) about the anchor for ``formaal`` (to ``konsument``, when given):
+        the proof an agency was told. The log is the anchor's own (their innsyn)."""
+        query = select(LogEntryRow).where(
+            LogEntryRow.subjekt == self.journey.anchor,
+            LogEntryRow.tidspunkt >= since,
+            LogEntryRow.formaal == formaal,
+            LogEntryRow.datasett == datasett,
+        )
+        if konsument is not None:
+            query = query.where(LogEntryRow.konsument == konsument)
+        for entry in self.session.scalars(query.order_by(LogEntryRow.sekvensnummer)):
+            if aware(entry.tidspunkt) >= aware(since) and (felt is None or felt in entry.felter):
+                return entry
+        return None
+
+    def letter(self, idempotent_key: str) -> Forsendelse | None:
+        """The letter to the anchor sent with ``idempotent_key`` (by any sender), if any."""
+        return self.session.scalar(
+            select(Forsendelse).where(
+                Forsendelse.recipient == self.journey.anchor,
+                Forsendelse.idempotent_key == idempotent_key,
+            )
+        )

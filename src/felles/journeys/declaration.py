@@ -119,4 +119,4 @@ def get_life_event(life_event_id: str) -> LifeEvent | None:
 
 def _load() -> None:
     """Import the declared life events (each module declares its own when imported)."""
-    from felles.journeys import faa_barn  # noqa: F401
+    from felles.journeys import doedsfall, faa_barn, flytte  # noqa: F401

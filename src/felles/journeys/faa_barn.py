@@ -12,6 +12,8 @@ from calendar import monthrange
 from datetime import date, timedelta
 from typing import Final
 
+from openfisca_core.errors import ParameterNotFoundError
+
 from felles.journeys.context import JourneyContext
 from felles.journeys.declaration import Agency, LifeEvent, Step, StepState, declare
 from felles.journeys.status import StepStatus
@@ -112,6 +114,13 @@ def name(context: JourneyContext) -> StepState:
     )
 
 
+OLDER_THAN_THE_WINDOW: Final = {
+    "nb": "Barnet er eldre enn alderen kontantstøtte gis for.",
+    "nn": "Barnet er eldre enn alderen kontantstøtte blir gitt for.",
+    "en": "The child is older than the age cash-for-care benefit is paid for.",
+}
+
+
 def kontantstoette_window(born: date) -> tuple[date, date]:
     """The first and last day of the months kontantstøtte is paid for, by the rules in force
     when the window opens (kontantstøtteloven § 8; age in calendar months, 0 in the birth
@@ -133,7 +142,12 @@ def kontantstoette(context: JourneyContext) -> StepState:
             StepStatus.NOT_RELEVANT,
             {"nb": "Ikke aktuelt.", "nn": "Ikkje aktuelt.", "en": "Not relevant."},
         )
-    opens, closes = kontantstoette_window(born)
+    try:
+        opens, closes = kontantstoette_window(born)
+    except ParameterNotFoundError:
+        # The rules are modelled from 2021: a child born before the window could open then
+        # is past it today (and any journey for it was opened by a late registration).
+        return StepState(StepStatus.NOT_RELEVANT, OLDER_THAN_THE_WINDOW)
     if context.today < opens:
         return StepState(
             StepStatus.LATER,
@@ -165,14 +179,7 @@ def kontantstoette(context: JourneyContext) -> StepState:
             ),
             deadline=closes,
         )
-    return StepState(
-        StepStatus.NOT_RELEVANT,
-        {
-            "nb": "Barnet er eldre enn alderen kontantstøtte gis for.",
-            "nn": "Barnet er eldre enn alderen kontantstøtte blir gitt for.",
-            "en": "The child is older than the age cash-for-care benefit is paid for.",
-        },
-    )
+    return StepState(StepStatus.NOT_RELEVANT, OLDER_THAN_THE_WINDOW)
 
 
 FAA_BARN: Final = declare(

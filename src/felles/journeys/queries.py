@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from typing import Final
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,7 +14,13 @@ from felles.journeys.declaration import Follower, declared
 from felles.journeys.model import Reise
 from felles.journeys.progress import JourneyView, view
 from felles.registries.folkeregister.model import Familierelasjon, Person
-from felles.registries.folkeregister.queries import get_person
+from felles.registries.folkeregister.queries import MARRIED, get_person
+
+# death and inheritance
+#: Whose sivilstand makes the related person their spouse for a journey: married or
+#: partnered now, or widowed by that person's death (the survivor's sivilstand points at the
+#: deceased). A divorced person's sivilstand may still point at the former spouse: not followed.
+SPOUSE_STATES: Final = MARRIED | {"enkeEllerEnkemann", "gjenlevendePartner"}
 
 
 def relatives(session: Session, person: Person) -> dict[str, set[Follower]]:
@@ -32,7 +39,7 @@ def relatives(session: Session, person: Person) -> dict[str, set[Follower]]:
     for ident, role in rows:
         if role in roles:
             related[ident].add(roles[role])
-    if person.sivilstand_relatert_id is not None:
+    if person.sivilstand_relatert_id is not None and person.sivilstand in SPOUSE_STATES:
         spouse = session.get(Person, person.sivilstand_relatert_id)
         if spouse is not None:
             related[spouse.ident].add("ektefelle")

@@ -108,6 +108,9 @@ def register_moves(uow: UnitOfWork, *, moves: Sequence[Move]) -> list[Person | P
 
     changes = Changes(get_clock().now())
     accepted = batch.open()
+    # The municipality moved from, read before the change: the old municipality is told of
+    # the move from it (None for a protected address, as the new one).
+    moved_from = {index: kommunenummer_for_event(moving[index]) for index in accepted}
     for index in accepted:
         move = moves[index]
         values = address_values(
@@ -126,6 +129,7 @@ def register_moves(uow: UnitOfWork, *, moves: Sequence[Move]) -> list[Person | P
             ev.ENDRING_I_BOSTEDSADRESSE,
             flyttedato=moves[index].flyttedato,
             kommunenummer=kommunenummer_for_event(person),
+            fraKommunenummer=moved_from[index],
         )
     return batch.results()
 
