@@ -23,6 +23,7 @@ from felles.registries.folkeregister.events import ENDRING_I_BOSTEDSADRESSE, eve
 from felles.registries.folkeregister.model import Person
 from felles.registries.folkeregister.queries import get_person
 from felles.services.barnetrygd import SERVICE as BARNETRYGD
+from felles.services.doedsfall import SKIFTE
 from felles.services.model import Sak
 from felles.synth.showcase import reserved_person, where_lives
 
@@ -79,6 +80,25 @@ def _moved(session: Session) -> Person | None:
     return None
 
 
+def _heir(session: Session) -> Person | None:
+    """An heir with the probate court's task letter in Min side (an unprotected address)."""
+    idents = session.scalars(
+        select(Forsendelse.recipient)
+        .where(
+            Forsendelse.sender_orgnr == SKIFTE.owner_orgnr,
+            Forsendelse.kind == "oppgave",
+            Forsendelse.channel == "innboks",
+        )
+        .order_by(Forsendelse.created.desc())
+        .limit(20)
+    )
+    for ident in idents:
+        person = get_person(session, ident=ident)
+        if person is not None and person.adressebeskyttelse == "ugradert":
+            return person
+    return None
+
+
 Finder = Callable[[Session], Person | None]
 
 FINDERS: tuple[tuple[str, Finder, str], ...] = (
@@ -102,7 +122,14 @@ FINDERS: tuple[tuple[str, Finder, str], ...] = (
     (
         "moved recently",
         _moved,
-        "Mine data: the new address and moving date from Folkeregisteret",
+        "Oversikt: the Flytte journey — Posten, NAV and both municipalities told through "
+        "the distributor (each read in Innsyn); Mine data: the new address",
+    ),
+    (
+        "heir after a death",
+        _heir,
+        "Oversikt: Dødsfall og arv — the probate court's letter in Innboks with the estate "
+        "overview and the choice of skifte within 60 days; mark it done there",
     ),
     ("widow", frg.widow, "Mine data: marital status and family from Folkeregisteret"),
     (
