@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from felles.journeys.declaration import StepState
 from felles.journeys.faa_barn import kontantstoette_window
 from felles.journeys.model import Reise
 from felles.journeys.opening import journeys_consumer, open_journeys
@@ -22,24 +23,37 @@ from felles.kernel.bus import DatabaseTransport, Worker
 from felles.kernel.clock import SimulatedClock
 from felles.kernel.db import Database
 from felles.kernel.events import OutboxRow, read_events
+from felles.mailbox.model import Forsendelse
+from felles.mailbox.operations import confirm
+from felles.registries.enhetsregisteret.seed import seed_public_sector
 from felles.registries.folkeregister.operations import register_birth
 from felles.services.barnetrygd import SERVICE
 from felles.services.barnetrygd.service import handle_births
+from felles.services.foedsel import FORELDREPENGER, HELSESTASJON
+from felles.services.foedsel import foreldrepenger as foreldrepenger_service
+from felles.services.foedsel import helsestasjon as helsestasjon_service
+from felles.services.foedsel.births import foreldrepenger_key
 from felles.services.runtime import consumer_for
 from tests.identity.conftest import Login, app_client, login  # noqa: F401
-from tests.registries.folkeregister.conftest import Register, seed_addresses
+from tests.registries.folkeregister.conftest import HEMMELIGVEIEN, Register, seed_addresses
+from tests.services.foedsel.conftest import birth, employed, parents
 
 
 @pytest.fixture
 def register(database: Database, clock: SimulatedClock) -> Register:
     seed_addresses(database)
+    seed_public_sector(database)  # the municipalities: the helsestasjon's inboxes
     return Register(database, clock)
 
 
 def run_worker(database: Database, *, services: bool = True) -> None:
     consumers = [journeys_consumer()]
     if services:
-        consumers.append(consumer_for(SERVICE, handle_births))
+        consumers += [
+            consumer_for(SERVICE, handle_births),
+            consumer_for(HELSESTASJON, helsestasjon_service.handle_births),
+            consumer_for(FORELDREPENGER, foreldrepenger_service.handle_births),
+        ]
     totals = Worker(DatabaseTransport(database), consumers).run(threading.Event(), until_idle=True)
     assert totals.failed == 0
 
@@ -163,14 +177,25 @@ def test_the_api_shows_a_person_their_own_journeys_only(
     assert own.status_code == 200, own.text
     [reise] = own.json()["reiser"]
     assert reise["livshendelse"]["tittel"] == "Få barn"
-    assert [s["id"] for s in reise["steg"]] == ["barnetrygd", "navn", "kontantstoette"]
+    assert [s["id"] for s in reise["steg"]] == [
+        "barnetrygd",
+        "foreldrepenger",
+        "helsestasjon",
+        "navn",
+        "kontantstoette",
+    ]
     barnetrygd = reise["steg"][0]
     assert (barnetrygd["status"], barnetrygd["statustekst"]) == (
         "utfoert-automatisk",
         "Gjort automatisk",
     )
     assert barnetrygd["etat"]["organisasjonsnummer"] == "889640782"
-    assert reise["steg"][2]["fraDato"] == "2026-06-01"
+    assert reise["steg"][4]["fraDato"] == "2026-06-01"
+    helsestasjon = reise["steg"][2]
+    assert (helsestasjon["status"], helsestasjon["type"]) == (
+        "utfoert-automatisk",
+        "melding",
+    )
 
     refused = app_client.get(url, headers=login(far))  # the father has his own, not hers
     assert refused.status_code == 403
@@ -198,3 +223,77 @@ def test_a_child_born_before_the_rules_are_modelled_is_past_kontantstoette(
     mor, _, _ = family(register, date(2018, 3, 1))
     run_worker(database, services=False)
     assert statuses(database, mor, date(2026, 1, 1))["kontantstoette"] is StepStatus.NOT_RELEVANT
+
+
+def states(database: Database, ident: str, today: date) -> dict[str, StepState]:
+    with database.read_session() as session:
+        [journey] = journeys_for(session, ident, today=today)
+        return {view.step.id: view.state for view in journey.steps}
+
+
+def test_nav_and_the_helsestasjon_steps_follow_their_letters(
+    database: Database, register: Register
+) -> None:
+    mor, far = parents(register)
+    employed(register, mor)
+    birth(register, mor, far)
+    run_worker(database, services=False)
+    waiting = states(database, mor, date(2025, 6, 1))
+    assert waiting["foreldrepenger"].status is StepStatus.WAITING_FOR_AGENCY
+    assert waiting["helsestasjon"].status is StepStatus.WAITING_FOR_AGENCY
+
+    # Had the services never written, the journey would stop waiting for them in time.
+    unanswered = states(database, mor, date(2025, 11, 21))
+    assert unanswered["foreldrepenger"].status is StepStatus.NOT_RELEVANT
+    assert unanswered["helsestasjon"].status is StepStatus.NOT_RELEVANT
+
+    run_worker(database)
+    hers = states(database, mor, date(2025, 6, 1))
+    task = hers["foreldrepenger"]
+    assert task.status is StepStatus.YOUR_TASK
+    assert task.deadline == date(2025, 8, 20)
+    assert "foreldrepenger" in task.detail["nb"] and "20. august 2025" in task.detail["nb"]
+    told = hers["helsestasjon"]
+    assert told.status is StepStatus.DONE_AUTOMATICALLY
+    assert told.detail["nb"] == (
+        "Helsestasjonen i Oslo kommune har fått beskjed og tar kontakt om hjemmebesøk."
+    )
+    assert "Oslo kommune" in told.detail["nn"] and "home visit" in told.detail["en"]
+    his = states(database, far, date(2025, 6, 1))
+    assert his["foreldrepenger"].status is StepStatus.NOT_RELEVANT
+    assert "din del av foreldrepengene" in his["foreldrepenger"].detail["nb"]
+    assert his["helsestasjon"].status is StepStatus.DONE_AUTOMATICALLY
+
+    late = states(database, mor, date(2025, 8, 21))["foreldrepenger"]
+    assert late.status is StepStatus.NOT_RELEVANT and "gikk ut 20. august 2025" in late.detail["nb"]
+
+    with database.unit_of_work() as uow:
+        [letter_id] = uow.session.scalars(
+            select(Forsendelse.id)
+            .where(Forsendelse.recipient == mor)
+            .where(Forsendelse.idempotent_key.like("foedsel-%"))
+        )
+        assert confirm(uow, letter_id, recipient=mor, actor=f"mottaker:{mor}")
+        uow.commit()
+    done = states(database, mor, date(2025, 6, 2))["foreldrepenger"]
+    assert done.status is StepStatus.DONE
+    assert done.detail["nb"] == "Du har meldt at du har søkt om foreldrepenger."
+
+
+def test_a_protected_childs_municipality_is_not_named(
+    database: Database, register: Register
+) -> None:
+    mor, far = parents(register, adresse_id=HEMMELIGVEIEN, adressebeskyttelse="strengtFortrolig")
+    child = birth(register, mor, far)
+    run_worker(database)
+    for viewer in (mor, far):
+        told = states(database, viewer, date(2025, 6, 1))["helsestasjon"]
+        assert told.status is StepStatus.DONE_AUTOMATICALLY
+        assert "Trondheim" not in str(told.detail)
+        assert "kommunen der barnet bor" in told.detail["nb"]
+    task = states(database, mor, date(2025, 6, 1))["foreldrepenger"]
+    assert task.status is StepStatus.YOUR_TASK
+    assert "engangsstønad" in task.detail["nb"]
+    with database.read_session() as session:
+        keys = list(session.scalars(select(Forsendelse.idempotent_key)))
+    assert foreldrepenger_key(child) in keys

@@ -111,3 +111,15 @@ class JourneyContext:
                 Forsendelse.idempotent_key == idempotent_key,
             )
         )
+
+    # having a child
+
+    def sent_letter(self, origin: str, key: str) -> Forsendelse | None:
+        """The letter the service ``origin`` sent with idempotency key ``key``, to whomever
+        (the fødselsmelding goes to the municipality's own inbox): a step uses that it
+        exists and who sent it, never its content."""
+        return self.session.scalar(
+            select(Forsendelse).where(
+                Forsendelse.origin == origin, Forsendelse.idempotent_key == key
+            )
+        )

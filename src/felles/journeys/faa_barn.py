@@ -1,9 +1,10 @@
 """Få barn — having a child: what follows a birth in Folkeregisteret.
 
-The journey is anchored on the child and followed by the child's parents. Its steps so far:
-barnetrygd (NAV, without an application), the child's name (the parents' task, within six
-months) and kontantstøtte (offered in the age window). Helsestasjon, engangsstønad and
-foreldrepenger join when their services exist (issue 8).
+The journey is anchored on the child and followed by the child's parents. Its steps:
+barnetrygd (NAV, without an application), foreldrepenger or engangsstønad (the mother's task:
+NAV's prefilled application, ``services.foedsel.foreldrepenger``), the helsestasjon told
+(the municipality's fødselsmelding, ``services.foedsel.helsestasjon``), the child's name (the
+parents' task, within six months) and kontantstøtte (offered in the age window).
 """
 
 from __future__ import annotations
@@ -18,16 +19,27 @@ from felles.journeys.context import JourneyContext
 from felles.journeys.declaration import Agency, LifeEvent, Step, StepState, declare
 from felles.journeys.status import StepStatus
 from felles.journeys.texts import with_days
+from felles.mailbox import events as post
 from felles.registries.folkeregister.events import ENDRING_I_FOEDSEL, event_type
 from felles.rules.system import tax_benefit_system
 from felles.services.barnetrygd import SERVICE as BARNETRYGD
 from felles.services.declaration import LegalReference
+from felles.services.flytting import KOMMUNEN
+from felles.services.foedsel import FORELDREPENGER, HELSESTASJON, HELSESTASJON_FORSKRIFT
+from felles.services.foedsel.births import foreldrepenger_key, helsestasjon_key
 from felles.services.states import SakStatus
 
 NAV: Final = Agency(BARNETRYGD.owner_orgnr, BARNETRYGD.owner_name)
 SKATTEETATEN: Final = Agency("974761076", "Skatteetaten")
+MUNICIPALITY: Final = Agency(KOMMUNEN, "Kommunen der barnet bor")
 #: navneloven § 2: a child's name is to be reported within six months of the birth.
 NAME_MONTHS: Final = 6
+#: folketrygdloven § 22-13: engangsstønad is claimed within six months of the birth, the
+#: latest deadline NAV's letter gives; without a letter by then the step stops waiting.
+CLAIM_MONTHS: Final = 6
+#: The helsestasjon's home visit comes in the first weeks after the birth (the national
+#: guideline's 7–10 days, unverified); six weeks on, a notice that never came is not awaited.
+HOME_VISIT_WINDOW: Final = timedelta(weeks=6)
 
 
 def _add_months(day: date, months: int) -> date:
@@ -85,6 +97,154 @@ def barnetrygd(context: JourneyContext) -> StepState:
             "en": "A caseworker at NAV is looking at the case. You need not do anything now.",
         },
         reference=reference,
+    )
+
+
+BENEFIT_NAMES: Final = {
+    "foreldrepenger": {"nb": "foreldrepenger", "nn": "foreldrepengar", "en": "parental benefit"},
+    "engangsstoenad": {"nb": "engangsstønad", "nn": "eingongsstønad", "en": "the lump-sum grant"},
+}
+
+
+def foreldrepenger(context: JourneyContext) -> StepState:
+    """The mother's task from NAV's letter until she marks it done; the other parent sees why
+    it is not his (without which benefit: that rests on the mother's income)."""
+    key = foreldrepenger_key(context.journey.anchor)
+    letter = context.viewer_letter(FORELDREPENGER.owner_orgnr, key)
+    if letter is not None:
+        names = BENEFIT_NAMES.get(letter.senders_reference or "", BENEFIT_NAMES["engangsstoenad"])
+        reference = f"brev:{letter.id}"
+        if letter.status == post.CONFIRMED:
+            return StepState(
+                StepStatus.DONE,
+                {
+                    "nb": f"Du har meldt at du har søkt om {names['nb']}.",
+                    "nn": f"Du har meldt at du har søkt om {names['nn']}.",
+                    "en": f"You have marked {names['en']} as applied for.",
+                },
+                reference=reference,
+            )
+        deadline = letter.due.date() if letter.due is not None else None
+        if deadline is not None and context.today > deadline:
+            # Past the letter's deadline the task is no longer the journey's to chase.
+            return StepState(
+                StepStatus.NOT_RELEVANT,
+                with_days(
+                    {
+                        "nb": "Fristen i brevet fra NAV gikk ut {frist}. Kontakt NAV hvis du "
+                        "ikke har søkt.",
+                        "nn": "Fristen i brevet frå NAV gjekk ut {frist}. Kontakt NAV viss du "
+                        "ikkje har søkt.",
+                        "en": "The deadline in NAV's letter passed on {frist}. Contact NAV if "
+                        "you have not applied.",
+                    },
+                    frist=deadline,
+                ),
+                reference=reference,
+            )
+        texts = {
+            "nb": f"Søk om {names['nb']}. NAV har fylt ut søknaden på forhånd",
+            "nn": f"Søk om {names['nn']}. NAV har fylt ut søknaden på førehand",
+            "en": f"Apply for {names['en']}. NAV has filled in the application already",
+        }
+        if deadline is not None:
+            texts = with_days(
+                {
+                    "nb": texts["nb"] + "; søk innen {frist}.",
+                    "nn": texts["nn"] + "; søk innan {frist}.",
+                    "en": texts["en"] + "; apply by {frist}.",
+                },
+                frist=deadline,
+            )
+        return StepState(StepStatus.YOUR_TASK, texts, deadline=deadline, reference=reference)
+    if context.letters_sent(FORELDREPENGER.owner_orgnr, key):
+        return StepState(
+            StepStatus.NOT_RELEVANT,
+            {
+                "nb": "NAV har bedt mor søke. Skal du som far eller medmor ha permisjon, søker "
+                "du selv om din del av foreldrepengene.",
+                "nn": "NAV har bede mor søkje. Skal du som far eller medmor ha permisjon, søkjer "
+                "du sjølv om din del av foreldrepengane.",
+                "en": "NAV has asked the mother to apply. If you as father or co-mother take "
+                "leave, you apply for your own share of parental benefit.",
+            },
+        )
+    if context.today > _add_months(context.journey.event_date, CLAIM_MONTHS):
+        # NAV never wrote (no mother it could read, or the service did not run): the journey
+        # must not wait for it forever.
+        return StepState(
+            StepStatus.NOT_RELEVANT,
+            {
+                "nb": "NAV har ikke bedt om søknad. Kontakt NAV hvis du mener mor har rett til "
+                "foreldrepenger eller engangsstønad.",
+                "nn": "NAV har ikkje bede om søknad. Kontakt NAV viss du meiner mor har rett til "
+                "foreldrepengar eller eingongsstønad.",
+                "en": "NAV has not asked for an application. Contact NAV if you think the mother "
+                "is entitled to parental benefit or the lump-sum grant.",
+            },
+        )
+    return StepState(
+        StepStatus.WAITING_FOR_AGENCY,
+        {
+            "nb": "NAV ser etter om mor har rett til foreldrepenger eller engangsstønad, og "
+            "sender henne en søknad som er fylt ut på forhånd.",
+            "nn": "NAV ser etter om mor har rett til foreldrepengar eller eingongsstønad, og "
+            "sender henne ein søknad som er fylt ut på førehand.",
+            "en": "NAV is checking whether the mother is entitled to parental benefit or the "
+            "lump-sum grant, and will send her an application filled in already.",
+        },
+    )
+
+
+def helsestasjon(context: JourneyContext) -> StepState:
+    """Done when the municipality's fødselsmelding exists. The municipality is named from the
+    letter's sender, except for a protected child: where it lives is not for every follower."""
+    key = helsestasjon_key(context.journey.anchor)
+    letter = context.sent_letter(HELSESTASJON.id, key)
+    if letter is None and context.today > context.journey.event_date + HOME_VISIT_WINDOW:
+        # No municipality to tell (none in Enhetsregisteret for the child's home, or no home
+        # registered): past the home-visit window the journey stops waiting for it.
+        return StepState(
+            StepStatus.NOT_RELEVANT,
+            {
+                "nb": "Kommunen har ikke fått melding om fødselen. Kontakt helsestasjonen der "
+                "dere bor.",
+                "nn": "Kommunen har ikkje fått melding om fødselen. Kontakt helsestasjonen der "
+                "de bur.",
+                "en": "The municipality has not been told of the birth. Contact the child "
+                "health centre where you live.",
+            },
+        )
+    if letter is None:
+        return StepState(
+            StepStatus.WAITING_FOR_AGENCY,
+            {
+                "nb": "Helsestasjonen i kommunen der barnet bor, får beskjed om fødselen.",
+                "nn": "Helsestasjonen i kommunen der barnet bur, får beskjed om fødselen.",
+                "en": "The child health centre in the municipality where the child lives will "
+                "be told of the birth.",
+            },
+        )
+    child = context.anchor
+    protected = child is None or child.adressebeskyttelse != "ugradert"
+    kommune = None if protected else letter.message_sender
+    where = (
+        {"nb": kommune, "nn": kommune, "en": kommune}
+        if kommune
+        else {
+            "nb": "kommunen der barnet bor",
+            "nn": "kommunen der barnet bur",
+            "en": "the municipality where the child lives",
+        }
+    )
+    return StepState(
+        StepStatus.DONE_AUTOMATICALLY,
+        {
+            "nb": f"Helsestasjonen i {where['nb']} har fått beskjed og tar kontakt om hjemmebesøk.",
+            "nn": f"Helsestasjonen i {where['nn']} har fått beskjed og tek kontakt om heimebesøk.",
+            "en": f"The child health centre in {where['en']} has been told and will contact "
+            "you about a home visit.",
+        },
     )
 
 
@@ -202,6 +362,31 @@ FAA_BARN: Final = declare(
                 kind="tjeneste",
                 resolve=barnetrygd,
                 law=LegalReference("https://lovdata.no/lov/2002-03-08-4", "barnetrygdloven"),
+            ),
+            Step(
+                id="foreldrepenger",
+                title={
+                    "nb": "Foreldrepenger eller engangsstønad",
+                    "nn": "Foreldrepengar eller eingongsstønad",
+                    "en": "Parental benefit or lump-sum grant",
+                },
+                agency=NAV,
+                kind="oppgave",
+                resolve=foreldrepenger,
+                law=LegalReference(
+                    "https://lovdata.no/lov/1997-02-28-19/KAPITTEL_14",
+                    "folketrygdloven kapittel 14",
+                ),
+            ),
+            Step(
+                id="helsestasjon",
+                title={"nb": "Helsestasjonen", "nn": "Helsestasjonen", "en": "Child health centre"},
+                agency=MUNICIPALITY,
+                kind="melding",
+                resolve=helsestasjon,
+                law=LegalReference(
+                    HELSESTASJON_FORSKRIFT, "forskrift om helsestasjons- og skolehelsetjenesten"
+                ),
             ),
             Step(
                 id="navn",

@@ -209,6 +209,13 @@ def prefill(
         entries.extend(prepared.entries)
     # One write for the whole form: either every product's release is logged or none.
     write_log(database, entries)
+    return answer(checked, outcomes)
+
+
+def answer(checked: Sequence[_Checked], outcomes: Mapping[str, Outcome]) -> Prefilled:
+    """The form's answers from each product's outcome (by product name): a value with the
+    basis it was released under, or why the person must fill the field in. Shared by
+    ``prefill`` and callers that read through their own reader (a public service's letter)."""
     answers: list[Filled] = []
     for item in checked:
         head = item.path[0]
