@@ -5,8 +5,9 @@
 Set-up (untimed, with progress; kept with ``--reuse``) in schema ``felles_bench_portal``: a
 population the size of a large municipality (``--persons``; Kristiansand has about 117 000
 people), then ``felles simulate --days`` with the public services, so there are births with
-barnetrygd decisions, decision letters in the mailbox and få barn journeys. ``felles serve``
-runs as its own process (one uvicorn process, as ``make demo`` runs it).
+barnetrygd decisions, decision letters in the mailbox and få barn journeys. ``felles serve
+--workers 2`` runs as its own processes (one per core; ``--workers 1`` is how ``make demo``
+serves).
 
 The users: every mother with a journey (up to ``--users``), the rest random residents aged
 18–80. Each logs in through the real flow (``/minside/logg-inn`` → the TestID page → the
@@ -113,9 +114,10 @@ def pick_users(database: Database, count: int, seed: int) -> dict[str, list[str]
     return {"with_journey": [m for m in mothers if m], "others": others[: count - len(mothers)]}
 
 
-def start_server(url: str, port: int) -> subprocess.Popen[bytes]:
+def start_server(url: str, port: int, workers: int = 1) -> subprocess.Popen[bytes]:
     env = dict(os.environ, FELLES_LOG_LEVEL="WARNING")
     command = [sys.executable, "-m", "felles.cli", "serve", "--port", str(port)]
+    command += ["--workers", str(workers)]
     server = subprocess.Popen([*command, "--database-url", url], env=env, stdout=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -210,9 +212,28 @@ async def _load(
     return samples, errors, seconds
 
 
+def _stat(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
 def _cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """CPU seconds of the server and its worker processes (``--workers``)."""
+    pids = [pid]
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int(_stat(int(entry.name))[1]) == pid:
+                    pids.append(int(entry.name))
+            except (OSError, IndexError, ValueError):
+                continue
+    ticks = 0
+    for each in pids:
+        try:
+            fields = _stat(each)
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def run_phase(
@@ -249,6 +270,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--reuse", action="store_true", help="keep population and simulation")
     parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=2, help="felles serve --workers")
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--warmup", type=float, default=5.0)
     parser.add_argument("--output", type=Path, default=RESULTS / "portal.json")
@@ -277,7 +299,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     say(f"{len(users['with_journey'])} users with a journey, {len(users['others'])} others")
     port = _free_port()
     base = f"http://localhost:{port}"
-    server = start_server(url, port)
+    server = start_server(url, port, args.workers)
     try:
         say("logging the users in through TestID …")
         started = time.perf_counter()
@@ -313,6 +335,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             "users_with_journey": len(users["with_journey"]),
             "users_other": len(users["others"]),
             "login_seconds_all_users": login_seconds,
+            "server_workers": args.workers,
         },
         "users": users_phase,
         "saturation": saturation,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -175,6 +176,9 @@ def simulate(
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port")] = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Server processes (one per core serves the most)")
+    ] = 1,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Start the API (OpenAPI at /docs)."""
@@ -194,10 +198,25 @@ def serve(
         if settings.oidc_discovery_url == settings.identity_base_url.rstrip("/") + discovery:
             settings.oidc_discovery_url = public + discovery  # felles' own provider, moved
         settings.identity_base_url = public
-    application = create_app(database=database)
     tune_gc()
     # access_log=False: uvicorn would log concrete paths, and paths carry identity numbers.
-    uvicorn.run(application, host=host, port=port, access_log=False)
+    if workers == 1:
+        application = create_app(database=database)
+        uvicorn.run(application, host=host, port=port, access_log=False)
+        return
+    # Each worker process builds its own application from the environment: pass on what this
+    # command worked out (the database, the public address).
+    os.environ["FELLES_DATABASE_URL"] = database.url
+    os.environ["FELLES_IDENTITY_BASE_URL"] = settings.identity_base_url
+    os.environ["FELLES_OIDC_DISCOVERY_URL"] = settings.oidc_discovery_url
+    uvicorn.run(
+        "felles.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=False,
+    )
 
 
 @app.command()
