@@ -1,8 +1,10 @@
 """What a step's resolver may look at: the journey, who reads it, the day, and the facts.
 
 Facts are read once per journey and shared by its steps: the anchor's Folkeregisteret entry
-and the services' cases about the anchor. The reader is the person following the journey
-(their own family's data), so nothing here is a release to a third party.
+and the services' cases about the anchor. Each block's facts come from that block's own
+queries (services, mailbox, access log), never its tables. The reader is the person
+following the journey (their own family's data), so nothing here is a release to a third
+party.
 """
 
 from __future__ import annotations
@@ -10,16 +12,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from felles.access.log import queries as log_queries
 from felles.access.log.model import LogEntryRow
 from felles.journeys.model import Reise
-from felles.kernel.clock import aware
 from felles.kernel.events import OutboxRow
+from felles.mailbox import queries as mailbox_queries
 from felles.mailbox.model import Forsendelse
 from felles.registries.folkeregister.model import Person
 from felles.registries.folkeregister.queries import get_person
+from felles.services import queries as services_queries
 from felles.services.model import Sak
 
 
@@ -44,8 +48,7 @@ class JourneyContext:
     def case(self, service_id: str) -> Sak | None:
         """The service's case about the anchor, if it has one."""
         if self._cases is None:
-            rows = self.session.scalars(select(Sak).where(Sak.subject == self.journey.anchor))
-            self._cases = {sak.service_id: sak for sak in rows}
+            self._cases = services_queries.cases_about(self.session, self.journey.anchor)
         return self._cases.get(service_id)
 
     # death and inheritance
@@ -53,20 +56,13 @@ class JourneyContext:
     def viewer_letter(self, sender_orgnr: str, key: str) -> Forsendelse | None:
         """The sender's letter with idempotency key ``key``, if it went to the viewer (a
         task's status says whether the viewer has marked it done)."""
-        query = select(Forsendelse).where(
-            Forsendelse.sender_orgnr == sender_orgnr, Forsendelse.idempotent_key == key
-        )
-        found = self.session.scalar(query)
+        found = mailbox_queries.letter_by_key(self.session, key, sender_orgnr=sender_orgnr)
         return found if found is not None and found.recipient == self.viewer else None
 
     def letters_sent(self, sender_orgnr: str, key_prefix: str) -> int:
         """How many of the sender's letters have keys starting with ``key_prefix`` (to anyone:
         a count only, so the viewer learns that others were written to, not who)."""
-        query = select(func.count()).where(
-            Forsendelse.sender_orgnr == sender_orgnr,
-            Forsendelse.idempotent_key.startswith(key_prefix, autoescape=True),
-        )
-        return int(self.session.scalar(query) or 0)
+        return mailbox_queries.count_by_key_prefix(self.session, sender_orgnr, key_prefix)
 
     # moving
     def trigger(self) -> OutboxRow | None:
@@ -90,26 +86,20 @@ class JourneyContext:
         """The first access-log entry since ``since`` releasing ``datasett`` (its field
         ``felt``, when given) about the anchor for ``formaal`` (to ``konsument``, when given):
         the proof an agency was told. The log is the anchor's own (their innsyn)."""
-        query = select(LogEntryRow).where(
-            LogEntryRow.subjekt == self.journey.anchor,
-            LogEntryRow.tidspunkt >= since,
-            LogEntryRow.formaal == formaal,
-            LogEntryRow.datasett == datasett,
+        return log_queries.first_release_since(
+            self.session,
+            subjekt=self.journey.anchor,
+            formaal=formaal,
+            datasett=datasett,
+            since=since,
+            felt=felt,
+            konsument=konsument,
         )
-        if konsument is not None:
-            query = query.where(LogEntryRow.konsument == konsument)
-        for entry in self.session.scalars(query.order_by(LogEntryRow.sekvensnummer)):
-            if aware(entry.tidspunkt) >= aware(since) and (felt is None or felt in entry.felter):
-                return entry
-        return None
 
     def letter(self, idempotent_key: str) -> Forsendelse | None:
         """The letter to the anchor sent with ``idempotent_key`` (by any sender), if any."""
-        return self.session.scalar(
-            select(Forsendelse).where(
-                Forsendelse.recipient == self.journey.anchor,
-                Forsendelse.idempotent_key == idempotent_key,
-            )
+        return mailbox_queries.letter_by_key(
+            self.session, idempotent_key, recipient=self.journey.anchor
         )
 
     # having a child
@@ -118,8 +108,4 @@ class JourneyContext:
         """The letter the service ``origin`` sent with idempotency key ``key``, to whomever
         (the fødselsmelding goes to the municipality's own inbox): a step uses that it
         exists and who sent it, never its content."""
-        return self.session.scalar(
-            select(Forsendelse).where(
-                Forsendelse.origin == origin, Forsendelse.idempotent_key == key
-            )
-        )
+        return mailbox_queries.letter_by_key(self.session, key, origin=origin)

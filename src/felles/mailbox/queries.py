@@ -296,3 +296,32 @@ def sent_by(
     query = query.order_by(Forsendelse.created.desc(), Forsendelse.id)
     query = query.limit(min(max(limit, 1), MAX_PAGE)).offset(max(offset, 0))
     return list(session.scalars(query))
+
+
+def letter_by_key(
+    session: Session,
+    idempotent_key: str,
+    *,
+    sender_orgnr: str | None = None,
+    recipient: str | None = None,
+    origin: str | None = None,
+) -> Forsendelse | None:
+    """The letter sent with ``idempotent_key`` (by that sender, to that recipient, from that
+    origin, where given), if any: other blocks ask whether their letter went."""
+    query = select(Forsendelse).where(Forsendelse.idempotent_key == idempotent_key)
+    if sender_orgnr is not None:
+        query = query.where(Forsendelse.sender_orgnr == sender_orgnr)
+    if recipient is not None:
+        query = query.where(Forsendelse.recipient == recipient)
+    if origin is not None:
+        query = query.where(Forsendelse.origin == origin)
+    return session.scalar(query)
+
+
+def count_by_key_prefix(session: Session, sender_orgnr: str, key_prefix: str) -> int:
+    """How many of the sender's letters have idempotency keys starting with ``key_prefix``."""
+    query = select(func.count()).where(
+        Forsendelse.sender_orgnr == sender_orgnr,
+        Forsendelse.idempotent_key.startswith(key_prefix, autoescape=True),
+    )
+    return int(session.scalar(query) or 0)

@@ -143,3 +143,11 @@ def document(session: Session, sak_id: int, dokument_id: int, *, orgnr: str | No
     if found is None:
         raise NotFound("No such document on a case of the caller's organisation")
     return found
+
+
+def cases_about(session: Session, subject: str) -> dict[str, Sak]:
+    """Every service's case about ``subject``, by service id (one case per service and
+    subject)."""
+    return {
+        sak.service_id: sak for sak in session.scalars(select(Sak).where(Sak.subject == subject))
+    }

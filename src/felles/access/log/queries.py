@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from felles.access.log.model import LogEntryRow
+from felles.kernel.clock import aware
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,3 +44,30 @@ def entries_about(
         .limit(size)
     ).all()
     return Page(entries=rows, total=int(total))
+
+
+def first_release_since(
+    session: Session,
+    *,
+    subjekt: str,
+    formaal: str,
+    datasett: str,
+    since: datetime,
+    felt: str | None = None,
+    konsument: str | None = None,
+) -> LogEntryRow | None:
+    """The first entry since ``since`` releasing ``datasett`` (its field ``felt``, when
+    given) about ``subjekt`` for ``formaal`` (to ``konsument``, when given)."""
+    query = select(LogEntryRow).where(
+        LogEntryRow.subjekt == subjekt,
+        LogEntryRow.tidspunkt >= since,
+        LogEntryRow.formaal == formaal,
+        LogEntryRow.datasett == datasett,
+    )
+    if konsument is not None:
+        query = query.where(LogEntryRow.konsument == konsument)
+    for entry in session.scalars(query.order_by(LogEntryRow.sekvensnummer)):
+        # SQLite gives instants back naive: compare them as UTC.
+        if aware(entry.tidspunkt) >= aware(since) and (felt is None or felt in entry.felter):
+            return entry
+    return None
