@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 from typing import Any, Final, NamedTuple
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Select, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from felles.access.decision import ConsentFact, DelegationFact
@@ -140,6 +140,26 @@ def get_fullmakt_or_raise(session: Session, *, fullmakt_id: int) -> Fullmakt:
     if fullmakt is None:
         raise NotFound(UNKNOWN_FULLMAKT)
     return fullmakt
+
+
+def consents_from(session: Session, *, subject: str) -> list[Samtykke]:
+    """Every consent request asked of ``subject``, newest first (the person's own list)."""
+    query = (
+        select(Samtykke)
+        .where(Samtykke.fra_ident == subject)
+        .order_by(Samtykke.opprettet.desc(), Samtykke.id)
+    )
+    return list(session.scalars(query))
+
+
+def fullmakter_of(session: Session, *, person: str) -> list[Fullmakt]:
+    """Every fullmakt ``person`` gave or holds, newest first."""
+    query = (
+        select(Fullmakt)
+        .where(or_(Fullmakt.fullmaktsgiver == person, Fullmakt.fullmektig == person))
+        .order_by(Fullmakt.id.desc())
+    )
+    return list(session.scalars(query))
 
 
 def fullmakter_from_to(session: Session, *, giver: str, holder: str) -> list[Fullmakt]:

@@ -151,3 +151,20 @@ def cases_about(session: Session, subject: str) -> dict[str, Sak]:
     return {
         sak.service_id: sak for sak in session.scalars(select(Sak).where(Sak.subject == subject))
     }
+
+
+def cases_for_party(session: Session, part: str) -> list[Sak]:
+    """The cases whose decision is addressed to ``part`` (søker/mottaker), newest first."""
+    return list(session.scalars(select(Sak).where(Sak.part == part).order_by(Sak.id.desc())))
+
+
+def current_decisions(session: Session, sak_ids: Sequence[int]) -> dict[int, Vedtak]:
+    """Each case's decision in force (not superseded by a later one), by case id."""
+    if not sak_ids:
+        return {}
+    rows = session.scalars(
+        select(Vedtak)
+        .where(Vedtak.sak_id.in_(list(sak_ids)), Vedtak.superseded_by.is_(None))
+        .order_by(Vedtak.id)
+    )
+    return {row.sak_id: row for row in rows}

@@ -27,19 +27,22 @@ def entries_about(
     til: datetime | None = None,
     page: int = 0,
     size: int = 20,
+    newest_first: bool = False,
 ) -> Page:
     """The entries whose data subject is ``subjekt`` (those by people acting for them too),
-    oldest first, from ``fra`` (inclusive) to ``til`` (exclusive); one page and the total."""
+    oldest first (the API's order) or newest first (Min side's), from ``fra`` (inclusive) to
+    ``til`` (exclusive); one page and the total."""
     where = [LogEntryRow.subjekt == subjekt]
     if fra is not None:
         where.append(LogEntryRow.tidspunkt >= fra)
     if til is not None:
         where.append(LogEntryRow.tidspunkt < til)
     total = session.scalar(select(func.count()).select_from(LogEntryRow).where(*where)) or 0
+    order = (LogEntryRow.tidspunkt, LogEntryRow.sekvensnummer)
     rows = session.scalars(
         select(LogEntryRow)
         .where(*where)
-        .order_by(LogEntryRow.tidspunkt, LogEntryRow.sekvensnummer)
+        .order_by(*(column.desc() for column in order) if newest_first else order)
         .offset(page * size)
         .limit(size)
     ).all()

@@ -12,7 +12,6 @@ from markupsafe import Markup
 
 from felles.kernel.errors import NotFound
 from felles.kernel.web import MAX_BIGINT
-from felles.portal import queries
 from felles.portal.explanation import plain_language
 from felles.portal.i18n import gettext
 from felles.portal.labels import SERVICE_AREA
@@ -57,10 +56,9 @@ def cases(request: Request) -> Response:
         return viewer
     assert viewer.party is not None
     with database_of(request).read_session() as db:
-        found = [
-            s for s in queries.cases_for(db, part=viewer.party.ident) if visible(viewer.party, s)
-        ]
-        decisions = queries.current_decisions(db, sak_ids=[s.id for s in found])
+        mine = service_queries.cases_for_party(db, viewer.party.ident)
+        found = [s for s in mine if visible(viewer.party, s)]
+        decisions = service_queries.current_decisions(db, [s.id for s in found])
         rows = [
             {
                 "sak": sak,

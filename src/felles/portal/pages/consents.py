@@ -12,10 +12,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from felles.access import operations
-from felles.access.queries import utc
+from felles.access.queries import consents_from, utc
 from felles.kernel.clock import get_clock
 from felles.kernel.errors import Problem
-from felles.portal import fields, queries, session
+from felles.portal import fields, session
 from felles.portal.i18n import gettext
 from felles.portal.web import (
     Viewer,
@@ -47,7 +47,7 @@ def consents(request: Request, utfall: str | None = None) -> Response:
     if viewer.acting_for_self:
         now = get_clock().now()
         with database_of(request).read_session() as db:
-            found = queries.consents_from(db, subject=viewer.principal.pid)
+            found = consents_from(db, subject=viewer.principal.pid)
             names = units_status(db, orgnrs=[c.til_orgnr for c in found])
             for consent in found:
                 expired = (

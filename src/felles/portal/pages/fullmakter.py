@@ -12,11 +12,11 @@ from fastapi.responses import Response
 
 from felles.access import operations
 from felles.access.datasets import AREAS
-from felles.access.queries import delegation_fact
+from felles.access.queries import delegation_fact, fullmakter_of
 from felles.kernel.clock import get_clock
 from felles.kernel.errors import Conflict, InvalidInput, NotFound, Problem
 from felles.kernel.web import MAX_BIGINT
-from felles.portal import queries, session
+from felles.portal import session
 from felles.portal.i18n import N_, gettext
 from felles.portal.parties import name_of
 from felles.portal.web import (
@@ -41,7 +41,7 @@ def _listing(request: Request, viewer: Viewer) -> dict[str, Any]:
     given: list[dict[str, Any]] = []
     held: list[dict[str, Any]] = []
     with database_of(request).read_session() as db:
-        for row in queries.fullmakter_of(db, person=pid):
+        for row in fullmakter_of(db, person=pid):
             other = row.fullmektig if row.fullmaktsgiver == pid else row.fullmaktsgiver
             person = get_person(db, ident=other)
             item = {

@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 from felles.access.decide import decide
 from felles.access.legal_bases import by_id, get_hjemler
 from felles.access.log.api import LOG_FIELD
+from felles.access.log.queries import entries_about
 from felles.kernel.clock import get_clock
-from felles.portal import fields, labels, queries
+from felles.portal import fields, labels
 from felles.portal.i18n import gettext
 from felles.portal.parties import name_of
 from felles.portal.web import Viewer, database_of, load, page
@@ -60,7 +61,7 @@ def may_read_log(db: Session, viewer: Viewer) -> bool:
 
 
 def uses(db: Session, subject: str, lang: str, *, page_no: int, size: int) -> tuple[list[Use], int]:
-    found = queries.latest_uses(db, subject=subject, page=page_no, size=size)
+    found = entries_about(db, subjekt=subject, page=page_no, size=size, newest_first=True)
     names = units_status(db, orgnrs=[e.konsument for e in found.entries])
     laws = by_id(get_hjemler())
     result: list[Use] = []

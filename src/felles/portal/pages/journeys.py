@@ -24,10 +24,10 @@ from felles.journeys.progress import JourneyView, StepView
 from felles.journeys.queries import journeys_for
 from felles.journeys.status import LABELS, StepStatus
 from felles.kernel.clock import get_clock
-from felles.portal import queries
 from felles.portal.i18n import gettext
 from felles.portal.pages.cases import visible
 from felles.portal.web import Viewer, database_of, load, page
+from felles.services.queries import cases_for_party
 
 router = APIRouter(include_in_schema=False)
 
@@ -147,9 +147,7 @@ def journeys_of(db: Session, viewer: Viewer, cases: Collection[int]) -> list[Jou
 
 def visible_case_ids(db: Session, viewer: Viewer) -> set[int]:
     assert viewer.party is not None
-    return {
-        s.id for s in queries.cases_for(db, part=viewer.party.ident) if visible(viewer.party, s)
-    }
+    return {s.id for s in cases_for_party(db, viewer.party.ident) if visible(viewer.party, s)}
 
 
 @router.get("/minside/livshendelser")

@@ -7,17 +7,17 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from felles.access.queries import utc
+from felles.access.queries import consents_from, utc
 from felles.kernel.clock import get_clock
 from felles.mailbox import queries as mailbox_queries
 from felles.mailbox.events import PUBLISHED
-from felles.portal import queries
 from felles.portal.i18n import gettext
 from felles.portal.labels import OPEN_CASES
 from felles.portal.pages.cases import service_title, visible
 from felles.portal.pages.innsyn import may_read_log, uses
 from felles.portal.pages.journeys import journeys_of
 from felles.portal.web import Viewer, database_of, load, page
+from felles.services import queries as service_queries
 
 router = APIRouter(include_in_schema=False)
 
@@ -31,13 +31,13 @@ def overview(request: Request) -> Response:
     party, lang = viewer.party, viewer.lang
     now = get_clock().now()
     with database_of(request).read_session() as db:
-        cases = [s for s in queries.cases_for(db, part=party.ident) if visible(party, s)]
+        cases = [s for s in service_queries.cases_for_party(db, party.ident) if visible(party, s)]
         open_cases = [
             {"sak": s, "title": service_title(s.service_id, lang)}
             for s in cases
             if s.status in OPEN_CASES
         ]
-        decisions = queries.current_decisions(db, sak_ids=[s.id for s in cases])
+        decisions = service_queries.current_decisions(db, [s.id for s in cases])
         decided = [
             {"sak": s, "title": service_title(s.service_id, lang), "vedtak": decisions[s.id]}
             for s in cases
@@ -47,7 +47,7 @@ def overview(request: Request) -> Response:
         if viewer.acting_for_self:
             waiting = sum(
                 1
-                for c in queries.consents_from(db, subject=party.ident)
+                for c in consents_from(db, subject=party.ident)
                 if c.status == "created" and utc(c.gyldig_til) > now
             )
         journeys = journeys_of(db, viewer, {s.id for s in cases})
