@@ -29,6 +29,13 @@ Figures, each for a fixed time:
 * ``ours_half_load`` and ``pgbench_half_load``: the same, paced open-loop at half our
   saturated rate (Poisson arrivals; latency counted from the scheduled arrival, so a
   request that waits for a busy thread counts its wait).
+* ``python_floor`` (no goal; what bounds the ratio): the SQL alone, issued from Python in
+  the same processes × threads as ours, with our path's pattern and none of its work — per
+  request one prepared read of the person's 35 columns by ident in autocommit, and one
+  access-log row like pgbench's handed to a writer thread per process that inserts what is
+  waiting in one transaction, the request waiting for that commit. No token, decision,
+  relations, minimisation, hash chain or response. ``ratio_floor_to_pgbench`` is the most
+  any Python implementation of this design could reach here.
 * ``batch_1000``: ``release`` for 1 000 random people at once, ``--batch-runs`` times.
 * ``http`` (no goal): the same lookup through real HTTP, uvicorn with two workers serving
   ``felles.app.create_app`` as ``felles serve`` makes it (GC tuned, no uvicorn access log),
@@ -491,6 +498,151 @@ class CpuSampler:
             # Whatever else ran on the machine meanwhile (other people's work, the kernel).
             "everything_else": round(self.busy - accounted, 2),
         }
+
+
+# ------------------------------------------------------------------------------------------
+# The Python floor: the same SQL from Python threads, none of the work
+# ------------------------------------------------------------------------------------------
+
+
+def _floor_worker(config: dict[str, Any], ready: Any, go: Any, results: Any, finish: Any) -> None:
+    """A process of the floor: ``threads`` readers in autocommit, one group-commit writer."""
+    import queue
+
+    import psycopg
+
+    from felles.registries.folkeregister.document import PERSON_COLUMNS
+
+    conninfo: str = config["conninfo"]
+    idents: list[str] = config["idents"]
+    read = f"SELECT {', '.join(PERSON_COLUMNS)} FROM frg_person WHERE ident = %s"
+    insert = (
+        "INSERT INTO innsyn_logg_pgbench (sekvensnummer, tidspunkt, konsument, aktoer, "
+        "fullmakt_id, subjekt, datasett, felter, formaal, hjemmel, samtykke_id, "
+        "foresporsel_id, hash) VALUES (nextval('innsyn_logg_pgbench_seq'), now(), %s, NULL, "
+        "NULL, %s, %s, %s, %s, 'nav-barnetrygd-soeker', NULL, %s, %s)"
+    )
+    fields = json.dumps(sorted(PRODUCT_FIELDS))
+    waiting: queue.SimpleQueue[tuple[tuple[str, ...], threading.Event]] = queue.SimpleQueue()
+    stop = threading.Event()
+    counting = threading.Event()
+    commits = itertools.count()
+
+    def writer() -> None:
+        with psycopg.connect(conninfo, prepare_threshold=0) as connection:
+            while not stop.is_set():
+                try:
+                    batch = [waiting.get(timeout=0.05)]
+                except queue.Empty:
+                    continue
+                while not waiting.empty():
+                    batch.append(waiting.get_nowait())
+                with connection.transaction(), connection.cursor() as cursor:
+                    cursor.executemany(insert, [row for row, _ in batch])
+                if counting.is_set():
+                    next(commits)
+                for _, done in batch:
+                    done.set()
+
+    def run(seconds: float, seed: int, out: list[float]) -> None:
+        rng = random.Random(seed)
+        with psycopg.connect(conninfo, prepare_threshold=0, autocommit=True) as connection:
+            deadline = time.perf_counter() + seconds
+            while (issued := time.perf_counter()) < deadline:
+                person = connection.execute(read, (rng.choice(idents),)).fetchone()
+                assert person is not None
+                done = threading.Event()
+                request_id, digest = str(uuid.uuid4()), uuid.uuid4().hex * 2
+                waiting.put(((NAV, person[1], PRODUCT, fields, PURPOSE, request_id, digest), done))
+                done.wait()
+                out.append((time.perf_counter() - issued) * 1000)
+
+    def threaded(seconds: float, seed: int) -> list[float]:
+        outs: list[list[float]] = [[] for _ in range(config["threads"])]
+        threads = [
+            threading.Thread(target=run, args=(seconds, seed * 1000 + n, outs[n]))
+            for n in range(config["threads"])
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return [ms for out in outs for ms in out]
+
+    writing = threading.Thread(target=writer, daemon=True)
+    writing.start()
+    threaded(config["warmup_seconds"], config["seed"] + 7)
+    ready.put(os.getpid())
+    go.wait()
+    counting.set()
+    cpu_before = time.process_time()
+    started = time.perf_counter()
+    latencies = threaded(config["seconds"], config["seed"])
+    wall = time.perf_counter() - started
+    cpu = time.process_time() - cpu_before
+    counting.clear()
+    results.put(
+        {
+            "wall_seconds": wall,
+            "cpu_seconds": cpu,
+            "log_commits": next(commits),
+            "latency_ms": latencies,
+        }
+    )
+    finish.wait(timeout=600)
+    stop.set()
+    writing.join(timeout=5)
+
+
+def _run_floor(args: argparse.Namespace, conninfo: str, idents: list[str]) -> dict[str, Any]:
+    """The floor in ``--processes`` × ``--threads``, closed loop (after ``_pgbench_setup``)."""
+    context = mp.get_context("spawn")
+    ready, results = context.Queue(), context.Queue()
+    go, finish = context.Event(), context.Event()
+    config = {
+        "conninfo": conninfo,
+        "idents": idents,
+        "threads": args.threads,
+        "seconds": args.seconds,
+        "warmup_seconds": args.warmup_seconds,
+    }
+    processes = [
+        context.Process(
+            target=_floor_worker,
+            args=(config | {"seed": args.seed * 100 + n}, ready, go, results, finish),
+        )
+        for n in range(args.processes)
+    ]
+    for process in processes:
+        process.start()
+    for _ in processes:
+        ready.get(timeout=300)
+    load = os.getloadavg()[0]
+    with CpuSampler([p.pid for p in processes if p.pid is not None]) as cpu:
+        go.set()
+        reports = [results.get(timeout=args.seconds + 300) for _ in processes]
+    finish.set()
+    used = cpu.used()
+    for process in processes:
+        process.join(timeout=60)
+    latencies = [ms for report in reports for ms in report["latency_ms"]]
+    wall = max(report["wall_seconds"] for report in reports)
+    return {
+        "does": "per request: one prepared read of the person's 35 columns by ident "
+        "(autocommit) and one access-log row, inserted by the process's writer thread with "
+        "what else is waiting in one transaction; the request waits for that commit",
+        "processes": args.processes,
+        "threads_per_process": args.threads,
+        "mode": "closed loop",
+        "seconds": round(wall, 2),
+        "requests": len(latencies),
+        "requests_per_second": round(len(latencies) / wall, 1),
+        "access_log_commits": sum(report["log_commits"] for report in reports),
+        "latency": percentiles(latencies) if latencies else None,
+        "load_average_1min_at_start": round(load, 2),
+        "cpu_seconds": used | {"workers": round(sum(r["cpu_seconds"] for r in reports), 2)},
+        "cpu_ms_per_request": _per_request(used, len(latencies)),
+    }
 
 
 # ------------------------------------------------------------------------------------------
@@ -1201,6 +1353,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             args, script_path, clients, args.seconds, None, folder
         )
         say(json.dumps(_brief(result["pgbench_saturated"])))
+        say(f"the Python floor, {args.processes} × {args.threads} …")
+        floor_conninfo = make_url(CONNINFO).render_as_string(hide_password=False)
+        options = f"options=-csearch_path%3D{args.schema}&application_name={APPLICATION_NAME}"
+        floor_conninfo += ("&" if "?" in floor_conninfo else "?") + options
+        result["python_floor"] = _run_floor(args, floor_conninfo, idents)
+        say(json.dumps(_brief(result["python_floor"])))
     half = saturated["requests_per_second"] / 2
     say(f"our path paced at {half:.0f}/s …")
     result["ours_half_load"] = _run_ours(args, url, token, idents, half)
@@ -1254,10 +1412,13 @@ def _summary(result: dict[str, Any]) -> dict[str, Any]:
     ours = result["ours_saturated"]["requests_per_second"]
     pgbench = (result.get("pgbench_saturated") or {}).get("transactions_per_second")
     half = result["ours_half_load"]
+    floor = (result.get("python_floor") or {}).get("requests_per_second")
     return {
         "ours_per_second": ours,
         "pgbench_per_second": pgbench,
         "ratio_ours_to_pgbench": round(ours / pgbench, 3) if pgbench else None,
+        "python_floor_per_second": floor,
+        "ratio_floor_to_pgbench": round(floor / pgbench, 3) if pgbench and floor else None,
         "ours_p99_ms_at_half_load": (half.get("latency") or {}).get("p99_ms"),
         "ours_achieved_at_half_load": half["requests_per_second"],
         "pgbench_p99_ms_at_half_load": (
