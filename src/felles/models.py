@@ -6,6 +6,7 @@ from felles.identity import model as _identity  # noqa: F401
 from felles.journeys import model as _journeys  # noqa: F401
 from felles.kernel import bus as _kernel_bus  # noqa: F401
 from felles.kernel import events as _kernel_events  # noqa: F401
+from felles.kernel import schedule as _kernel_schedule  # noqa: F401
 from felles.kernel.db import Base
 from felles.mailbox import model as _mailbox  # noqa: F401
 from felles.mailbox.notifications import model as _notifications  # noqa: F401

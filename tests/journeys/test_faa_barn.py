@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 from calendar import monthrange
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from fastapi.testclient import TestClient
@@ -23,6 +23,7 @@ from felles.kernel.bus import DatabaseTransport, Worker
 from felles.kernel.clock import SimulatedClock
 from felles.kernel.db import Database
 from felles.kernel.events import OutboxRow, read_events
+from felles.kernel.schedule import run_due
 from felles.mailbox.model import Forsendelse
 from felles.mailbox.operations import confirm
 from felles.registries.enhetsregisteret.seed import seed_public_sector
@@ -33,6 +34,8 @@ from felles.services.foedsel import FORELDREPENGER, HELSESTASJON
 from felles.services.foedsel import foreldrepenger as foreldrepenger_service
 from felles.services.foedsel import helsestasjon as helsestasjon_service
 from felles.services.foedsel.births import foreldrepenger_key
+from felles.services.foedsel.kontantstoette import JOB as KONTANTSTOETTE_JOB
+from felles.services.foedsel.kontantstoette import offer, offer_key
 from felles.services.runtime import consumer_for
 from tests.identity.conftest import Login, app_client, login  # noqa: F401
 from tests.registries.folkeregister.conftest import HEMMELIGVEIEN, Register, seed_addresses
@@ -297,3 +300,36 @@ def test_a_protected_childs_municipality_is_not_named(
     with database.read_session() as session:
         keys = list(session.scalars(select(Forsendelse.idempotent_key)))
     assert foreldrepenger_key(child) in keys
+
+
+def test_kontantstoette_comes_later_then_is_the_task_from_navs_offer(
+    database: Database, register: Register, clock: SimulatedClock
+) -> None:
+    mor, far, child = family(register, date(2025, 5, 20))
+    run_worker(database)
+    before = states(database, mor, date(2026, 5, 31))["kontantstoette"]
+    assert before.status is StepStatus.LATER and before.from_day == date(2026, 6, 1)
+    assert before.reference is None
+
+    clock.set(datetime(2026, 6, 1, 6, 0, tzinfo=UTC))
+    run_due(database, jobs={KONTANTSTOETTE_JOB: offer})  # NAV's job on the opening day
+    with database.read_session() as session:
+        [letter_id] = session.scalars(
+            select(Forsendelse.id).where(Forsendelse.idempotent_key == offer_key(child))
+        )
+    hers = states(database, mor, date(2026, 6, 1))["kontantstoette"]
+    assert hers.status is StepStatus.YOUR_TASK
+    assert hers.deadline == date(2026, 12, 31)
+    assert hers.reference == f"brev:{letter_id}"
+    assert "NAV har skrevet til deg" in hers.detail["nb"]
+    assert "1. juni 2026" in hers.detail["nb"] and "31. desember 2026" in hers.detail["nb"]
+    assert "31 December 2026" in hers.detail["en"] and "frå 1. juni 2026" in hers.detail["nn"]
+    his = states(database, far, date(2026, 6, 1))["kontantstoette"]
+    assert his.status is StepStatus.NOT_RELEVANT and his.reference is None
+    assert "får barnetrygd" in his.detail["nb"]
+
+    with database.unit_of_work() as uow:
+        assert confirm(uow, letter_id, recipient=mor, actor=f"mottaker:{mor}")
+        uow.commit()
+    done = states(database, mor, date(2026, 6, 2))["kontantstoette"]
+    assert done.status is StepStatus.DONE and done.reference == f"brev:{letter_id}"

@@ -4,7 +4,8 @@ The journey is anchored on the child and followed by the child's parents. Its st
 barnetrygd (NAV, without an application), foreldrepenger or engangsstønad (the mother's task:
 NAV's prefilled application, ``services.foedsel.foreldrepenger``), the helsestasjon told
 (the municipality's fødselsmelding, ``services.foedsel.helsestasjon``), the child's name (the
-parents' task, within six months) and kontantstøtte (offered in the age window).
+parents' task, within six months) and kontantstøtte (NAV's offer on the day the age window
+opens, ``services.foedsel.kontantstoette``).
 """
 
 from __future__ import annotations
@@ -21,12 +22,17 @@ from felles.journeys.status import StepStatus
 from felles.journeys.texts import with_days
 from felles.mailbox import events as post
 from felles.registries.folkeregister.events import ENDRING_I_FOEDSEL, event_type
-from felles.rules.system import tax_benefit_system
 from felles.services.barnetrygd import SERVICE as BARNETRYGD
 from felles.services.declaration import LegalReference
 from felles.services.flytting import KOMMUNEN
-from felles.services.foedsel import FORELDREPENGER, HELSESTASJON, HELSESTASJON_FORSKRIFT
+from felles.services.foedsel import (
+    FORELDREPENGER,
+    HELSESTASJON,
+    HELSESTASJON_FORSKRIFT,
+    KONTANTSTOETTE,
+)
 from felles.services.foedsel.births import foreldrepenger_key, helsestasjon_key
+from felles.services.foedsel.kontantstoette import kontantstoette_window, offer_key
 from felles.services.states import SakStatus
 
 NAV: Final = Agency(BARNETRYGD.owner_orgnr, BARNETRYGD.owner_name)
@@ -46,11 +52,6 @@ def _add_months(day: date, months: int) -> date:
     """The same day ``months`` later (the month's last day when that month is shorter)."""
     year, month0 = divmod(day.year * 12 + day.month - 1 + months, 12)
     return date(year, month0 + 1, min(day.day, monthrange(year, month0 + 1)[1]))
-
-
-def _month_start(day: date, months_after: int) -> date:
-    index = day.year * 12 + day.month - 1 + months_after
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def barnetrygd(context: JourneyContext) -> StepState:
@@ -281,20 +282,11 @@ OLDER_THAN_THE_WINDOW: Final = {
 }
 
 
-def kontantstoette_window(born: date) -> tuple[date, date]:
-    """The first and last day of the months kontantstøtte is paid for, by the rules in force
-    when the window opens (kontantstøtteloven § 8; age in calendar months, 0 in the birth
-    month, as the rules' ``alder_maaneder``)."""
-    first = tax_benefit_system().get_parameters_at_instant(born.isoformat())
-    window = first.kontantstoetteloven.barnets_alder
-    opens = _month_start(born, int(window.forste_maaned))
-    rules = tax_benefit_system().get_parameters_at_instant(opens.isoformat())
-    last = int(rules.kontantstoetteloven.barnets_alder.siste_maaned)
-    closes = _month_start(born, last + 1) - timedelta(days=1)
-    return opens, closes
-
-
 def kontantstoette(context: JourneyContext) -> StepState:
+    """Coming later until the window opens; then the task from NAV's offer (its letter, to the
+    parent NAV pays barnetrygd to: ``services.foedsel.kontantstoette``), or — for a child NAV
+    has no barnetrygd case for, e.g. the synthetic base population — the same task in words.
+    The other parent sees that NAV wrote to the one who gets barnetrygd."""
     child = context.anchor
     born = context.journey.event_date
     if child is not None and child.doedsdato is not None:
@@ -308,6 +300,18 @@ def kontantstoette(context: JourneyContext) -> StepState:
         # The rules are modelled from 2021: a child born before the window could open then
         # is past it today (and any journey for it was opened by a late registration).
         return StepState(StepStatus.NOT_RELEVANT, OLDER_THAN_THE_WINDOW)
+    key = offer_key(context.journey.anchor)
+    letter = context.viewer_letter(KONTANTSTOETTE.owner_orgnr, key)
+    if letter is not None and letter.status == post.CONFIRMED:
+        return StepState(
+            StepStatus.DONE,
+            {
+                "nb": "Du har meldt at du har søkt om kontantstøtte.",
+                "nn": "Du har meldt at du har søkt om kontantstøtte.",
+                "en": "You have marked cash-for-care benefit as applied for.",
+            },
+            reference=f"brev:{letter.id}",
+        )
     if context.today < opens:
         return StepState(
             StepStatus.LATER,
@@ -322,6 +326,38 @@ def kontantstoette(context: JourneyContext) -> StepState:
                 fra=opens,
             ),
             from_day=opens,
+        )
+    if context.today <= closes and letter is not None:
+        return StepState(
+            StepStatus.YOUR_TASK,
+            with_days(
+                {
+                    "nb": "NAV har skrevet til deg: barnet kan ha rett til kontantstøtte fra "
+                    "{fra} til {til} hvis det ikke har heltidsplass i barnehage. Søk innen {til}.",
+                    "nn": "NAV har skrive til deg: barnet kan ha rett til kontantstøtte frå "
+                    "{fra} til {til} viss det ikkje har heiltidsplass i barnehage. Søk innan "
+                    "{til}.",
+                    "en": "NAV has written to you: the child may be entitled to cash-for-care "
+                    "benefit from {fra} to {til} if it has no full-time kindergarten place. "
+                    "Apply by {til}.",
+                },
+                fra=opens,
+                til=closes,
+            ),
+            deadline=closes,
+            reference=f"brev:{letter.id}",
+        )
+    if context.today <= closes and context.letters_sent(KONTANTSTOETTE.owner_orgnr, key):
+        return StepState(
+            StepStatus.NOT_RELEVANT,
+            {
+                "nb": "NAV har skrevet til den av dere som får barnetrygd for barnet, om å søke "
+                "kontantstøtte.",
+                "nn": "NAV har skrive til den av dykk som får barnetrygd for barnet, om å søkje "
+                "kontantstøtte.",
+                "en": "NAV has written to the parent who receives child benefit for the child "
+                "about applying for cash-for-care benefit.",
+            },
         )
     if context.today <= closes:
         return StepState(

@@ -649,11 +649,19 @@ class Worker:
     """Runs consumers on a transport until stopped, or until idle."""
 
     def __init__(
-        self, transport: Transport, consumers: Sequence[Consumer], *, interval: float = 0.5
+        self,
+        transport: Transport,
+        consumers: Sequence[Consumer],
+        *,
+        interval: float = 0.5,
+        each_pass: Callable[[], int] | None = None,
     ) -> None:
         self.transport = transport
         self.consumers = tuple(consumers)
         self.interval = interval
+        #: Called after every pass (``felles worker``: the due daily jobs,
+        #: ``kernel.schedule.DailyJobs``); a pass where it did something (> 0) is not idle.
+        self.each_pass = each_pass
         self.totals = Round()
         #: True when ``run(until_idle=True)`` stopped with events that keep failing.
         self.stuck = False
@@ -667,6 +675,7 @@ class Worker:
             result = self.transport.poll(self.consumers, stop)
             self.totals.add(result)
             rounds += 1
+            extra = self.each_pass() if self.each_pass is not None else 0
             if result.handled or result.failed or result.published:
                 log.info(
                     "worker pass",
@@ -681,12 +690,12 @@ class Worker:
                 break
             # Passes in a row where events failed and none succeeded.
             stuck = 0 if result.handled else stuck + 1 if result.failed else stuck
-            if until_idle and (result.idle or stuck >= STUCK_PASSES):
+            if until_idle and ((result.idle and not extra) or stuck >= STUCK_PASSES):
                 # Until idle, events that fail pass after pass are taken to fail for now:
                 # stop, and let the caller see it (``self.stuck``).
                 self.stuck = stuck > 0
                 break
-            if result.idle or (not result.moved and not result.published):
+            if not extra and (result.idle or (not result.moved and not result.published)):
                 # Nothing to do, only failing events, or another worker holds the locks.
                 stop.wait(self.interval)
         return self.totals

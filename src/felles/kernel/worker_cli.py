@@ -14,6 +14,7 @@ import typer
 from felles.kernel import migrate
 from felles.kernel.bus import EVENTS_URL_ENV, Worker, make_transport, registered_consumers
 from felles.kernel.db import Database, get_database
+from felles.kernel.schedule import DailyJobs, registered_jobs
 
 log = logging.getLogger(__name__)
 
@@ -57,14 +58,18 @@ def worker(
         typer.Option("--database-url", envvar="FELLES_DATABASE_URL", help="SQLAlchemy URL"),
     ] = None,
 ) -> None:
-    """Run the event consumers until stopped (SIGTERM/SIGINT finish the current event).
+    """Run the event consumers until stopped (SIGTERM/SIGINT finish the current event), and
+    the daily jobs the same modules register, for each day that has come (``--only`` picks
+    jobs by name too).
 
-    Several workers may run at once, on one machine or many: no event is handled twice.
+    Several workers may run at once, on one machine or many: no event is handled twice, and
+    no daily job runs twice for a day.
     """
     for module in consumers_from or []:
         importlib.import_module(module)
     consumers = [c for c in registered_consumers() if not only or c.name in only]
-    if not consumers:
+    jobs = {name: fn for name, fn in registered_jobs().items() if not only or name in only}
+    if not consumers and not jobs:
         typer.echo("No consumers registered (see --consumers).", err=True)
         raise typer.Exit(code=2)
     database: Database = Database(database_url) if database_url else get_database()
@@ -81,7 +86,8 @@ def worker(
     if events_url:
         options["ack_wait"] = ack_wait
     transport = make_transport(database, events_url or "", **options)
-    runner = Worker(transport, consumers, interval=interval)
+    daily = DailyJobs(database, jobs) if jobs else None
+    runner = Worker(transport, consumers, interval=interval, each_pass=daily)
     try:
         totals = runner.run(stop, until_idle=until_idle, max_rounds=1 if once else None)
     finally:
@@ -89,7 +95,8 @@ def worker(
     # Counts only; event contents may carry personal data.
     typer.echo(
         f"handled {totals.handled}, duplicates skipped {totals.duplicates}, "
-        f"failed {totals.failed}, relayed {totals.published}"
+        f"failed {totals.failed}, relayed {totals.published}, "
+        f"daily job-days done {daily.total if daily is not None else 0}"
     )
     if runner.stuck:
         typer.echo("Stopped with events that fail (see the log); they stay unprocessed.", err=True)

@@ -25,10 +25,14 @@ Output = Literal["vedtak", "brev", "oppgave-til-personen", "oppgave-til-saksbeha
 @dataclass(frozen=True, slots=True)
 class Trigger:
     """The events that start the service: types (exact CloudEvents types) and a filter on the
-    event itself (cheap: no registry reads; the service checks the rest when it runs)."""
+    event itself (cheap: no registry reads; the service checks the rest when it runs).
+
+    ``daily``: the service is started by the day, not by events — a daily job named as the
+    service (``felles.kernel.schedule``), with no event types and no bus consumer."""
 
     event_types: tuple[str, ...]
     accepts: Callable[[Event], bool] = field(default=lambda _event: True, compare=False)
+    daily: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,9 @@ ServiceHandler = Callable[[UnitOfWork, Sequence[Event]], None]
 
 def consumer_for(service: PublicService, handle: ServiceHandler) -> Consumer:
     """The bus consumer that runs ``service`` with ``handle`` (a batch handler)."""
+    if service.trigger.daily or not service.trigger.event_types:
+        # A consumer with no types would be handed every event of every block.
+        raise ValueError(f"service {service.id} is started by the day, not by events")
     accepts = service.trigger.accepts
 
     def batch(uow: UnitOfWork, events: Sequence[Event]) -> None:

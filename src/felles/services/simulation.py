@@ -1,6 +1,7 @@
 """The public services inside ``felles simulate``: after each simulated day, the services'
 consumers handle that day's events (on the configured transport), with the clock on that
 day, so a birth is decided the day it is registered and its klage deadline counts from then.
+Then the daily jobs run for that day (``kernel.schedule``; NAV's kontantstøtte offers).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from sqlalchemy import func, select
 
 from felles.kernel.bus import Round, Transport, Worker, make_transport, registered_consumers
 from felles.kernel.db import Database
+from felles.kernel.schedule import JobsRun, run_due
 from felles.services.declaration import declared
 from felles.services.model import Sak
 from felles.services.states import LABELS, SakStatus
@@ -28,6 +30,7 @@ class ServicesStep:
     also: tuple[str, ...] = ()
     transport: Transport = field(init=False)
     totals: Round = field(default_factory=Round)
+    jobs: JobsRun = field(default_factory=JobsRun)
 
     def __post_init__(self) -> None:
         from felles.services import consumers  # noqa: F401 - registers the services
@@ -36,7 +39,18 @@ class ServicesStep:
         names = {service.consumer_name for service in declared()} | set(self.also)
         self._consumers = [c for c in registered_consumers() if c.name in names]
 
-    def __call__(self, _day: date) -> None:
+    def __call__(self, day: date) -> None:
+        self._consume()
+        # The daily jobs after the consumers: they see the day as its events left it (a
+        # child's death has closed its barnetrygd case before NAV looks for whom to offer
+        # kontantstøtte). What they emit (their letters' events) is consumed the same day.
+        ran = run_due(self.database, day)
+        self.jobs.done += ran.done
+        self.jobs.failed += ran.failed
+        if ran.done:
+            self._consume()
+
+    def _consume(self) -> None:
         worker = Worker(self.transport, self._consumers, interval=0.05)
         self.totals.add(worker.run(threading.Event(), until_idle=True))
 

@@ -1,7 +1,7 @@
 """Fødsel: what the helsestasjon and NAV do when a child is born (issue 8, Få barn).
 
 Two declared services, each a bus consumer on Folkeregisteret's ``endringIFoedsel``
-(``consumers``):
+(``consumers``),
 
 * ``foedsel-helsestasjon`` — the child's home municipality is told of the birth: its
   helsestasjon reads the child and the parents through the distributor (purpose
@@ -12,8 +12,16 @@ Two declared services, each a bus consumer on Folkeregisteret's ``endringIFoedse
   application as a task, prefilled with what the public sector already knows
   (``foreldrepenger``).
 
-Neither opens a case: the helsestasjon decides nothing, and NAV decides nothing until the
-mother applies (her claim is what starts a case; the claim itself is not modelled). As in
+and one started by the day, not by an event (a daily job, ``felles.kernel.schedule``):
+
+* ``kontantstoette-tilbud`` — on the day a child's kontantstøtte window opens (13 months,
+  kontantstøtteloven § 8), NAV offers it to the parent it pays barnetrygd to: the children
+  come from NAV's own barnetrygd cases, the distributor confirms each is alive and gives its
+  birth date (purpose ``kontantstoette``), and the parent gets a task letter
+  (``kontantstoette``).
+
+None opens a case: the helsestasjon decides nothing, and NAV decides nothing until the
+parent applies (her claim is what starts a case; the claim itself is not modelled). As in
 ``services/flytting``, the municipal service is every municipality's, declared with the
 stand-in owner ``KOMMUNEN`` and run as the municipality of the child's home.
 """
@@ -51,6 +59,7 @@ FORELDREPENGER_MONTHS: Final = 3
 FORELDREPENGER_DEADLINE_LAW: Final = LegalReference(
     f"{FOLKETRYGDLOVEN}/§22-13", "folketrygdloven § 22-13 tredje ledd"
 )
+KONTANTSTOETTELOVEN: Final = "https://lovdata.no/lov/1998-06-26-41"
 
 HELSESTASJON: Final = declare(
     PublicService(
@@ -132,5 +141,39 @@ FORELDREPENGER: Final = declare(
         rules=("foreldrepenger_rett", "engangsstoenad_rett", "engangsstoenad"),
         produces=("brev", "oppgave-til-personen"),
         tema="FOR",
+    )
+)
+
+KONTANTSTOETTE: Final = declare(
+    PublicService(
+        id="kontantstoette-tilbud",
+        title={
+            "nb": "Kontantstøtte tilbys når barnet når alderen",
+            "nn": "Kontantstøtte blir tilboden når barnet når alderen",
+            "en": "Cash-for-care benefit offered when the child reaches the age",
+        },
+        description={
+            "nb": "Den dagen barnet når alderen det gis kontantstøtte for, skriver NAV til den "
+            "som får barnetrygd for barnet, og forteller hvordan man søker.",
+            "nn": "Den dagen barnet når alderen det blir gitt kontantstøtte for, skriv NAV til "
+            "den som får barnetrygd for barnet, og fortel korleis ein søkjer.",
+            "en": "On the day the child reaches the age cash-for-care benefit is paid for, NAV "
+            "writes to the parent who receives child benefit for the child and says how to "
+            "apply.",
+        },
+        owner_orgnr=NAV_ORGNR,
+        owner_name=NAV_NAME,
+        legal_basis=(
+            LegalReference(f"{KONTANTSTOETTELOVEN}/§7", "kontantstøtteloven § 7"),
+            LegalReference(f"{KONTANTSTOETTELOVEN}/§8", "kontantstøtteloven § 8"),
+        ),
+        life_events=("faa-barn",),
+        trigger=Trigger(event_types=(), daily=True),
+        purpose="kontantstoette",
+        scopes=SCOPES,
+        data=(DataNeed(BASIS, ("foedselsdato", "status"), about="barn"),),
+        rules=(),  # the window and the rate are the rules' parameters (kontantstoetteloven)
+        produces=("brev", "oppgave-til-personen"),
+        tema="KON",
     )
 )
