@@ -85,7 +85,7 @@ def _heir(session: Session) -> Person | None:
     idents = session.scalars(
         select(Forsendelse.recipient)
         .where(
-            Forsendelse.sender_orgnr == SKIFTE.owner_orgnr,
+            Forsendelse.sender_orgnr == SKIFTE.orgnr,
             Forsendelse.kind == "oppgave",
             Forsendelse.channel == "innboks",
         )

@@ -262,6 +262,10 @@ def test_nav_and_the_helsestasjon_steps_follow_their_letters(
         "Helsestasjonen i Oslo kommune har fått beskjed og tar kontakt om hjemmebesøk."
     )
     assert "Oslo kommune" in told.detail["nn"] and "home visit" in told.detail["en"]
+    # The step is every municipality's; this journey's names the one told.
+    assert told.agency is not None and told.agency.name == "Oslo kommune"
+    assert told.agency.orgnr is not None and told.agency.orgnr.isdigit()
+    assert len(told.agency.orgnr) == 9
     his = states(database, far, date(2025, 6, 1))
     assert his["foreldrepenger"].status is StepStatus.NOT_RELEVANT
     assert "din del av foreldrepengene" in his["foreldrepenger"].detail["nb"]
@@ -294,6 +298,7 @@ def test_a_protected_childs_municipality_is_not_named(
         assert told.status is StepStatus.DONE_AUTOMATICALLY
         assert "Trondheim" not in str(told.detail)
         assert "kommunen der barnet bor" in told.detail["nb"]
+        assert told.agency is None  # the step's own: "Kommunen der barnet bor", no number
     task = states(database, mor, date(2025, 6, 1))["foreldrepenger"]
     assert task.status is StepStatus.YOUR_TASK
     assert "engangsstønad" in task.detail["nb"]

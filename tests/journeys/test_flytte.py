@@ -154,8 +154,9 @@ def test_a_protected_address_is_shared_with_no_one(
         "ny-kommune": StepStatus.NOT_RELEVANT,
         "tidligere-kommune": StepStatus.NOT_RELEVANT,
     }
-    shown = str([(v.state.detail, v.state.reference) for v in journey.steps])
+    shown = str([(v.state.detail, v.state.reference, v.agency) for v in journey.steps])
     assert SECRET_STREET not in shown and "Trondheim" not in shown
+    assert {v.agency.orgnr for v in journey.steps if v.step.id.endswith("kommune")} == {None}
 
 
 def test_an_event_delivered_twice_opens_one_journey(database: Database, register: Register) -> None:
@@ -214,6 +215,11 @@ def test_the_api_shows_the_move_to_the_person_who_moved(
         "navn": "Posten Norge AS",
     }
     assert steps["ny-kommune"]["referanse"].startswith("brev:")
+    # Every municipality's step names this move's municipalities, from Enhetsregisteret.
+    new, old = steps["ny-kommune"]["etat"], steps["tidligere-kommune"]["etat"]
+    assert new["navn"] == "Bergen kommune" and old["navn"] == "Oslo kommune"
+    assert all(len(e["organisasjonsnummer"]) == 9 for e in (new, old))
+    assert new["organisasjonsnummer"] != old["organisasjonsnummer"]
     assert "Fjordveien" not in own.text
     # A child's move is the child's own journey; the father sees his own, not hers.
     theirs = app_client.get(

@@ -45,7 +45,10 @@ class _Schema(BaseModel):
 
 
 class Etat(_Schema):
-    organisasjonsnummer: str
+    organisasjonsnummer: str | None = Field(
+        description="None for a municipality's step when the journey names no one municipality "
+        "(a protected address, or before the move is known)"
+    )
     navn: str
 
 
@@ -97,7 +100,7 @@ def _step(shown: StepView, language: Language) -> Steg:
     return Steg(
         id=step.id,
         tittel=step.title[language],
-        etat=Etat(organisasjonsnummer=step.agency.orgnr, navn=step.agency.name),
+        etat=Etat(organisasjonsnummer=shown.agency.orgnr, navn=shown.agency.name),
         type=step.kind,
         status=state.status.value,
         statustekst=LABELS[state.status][language],

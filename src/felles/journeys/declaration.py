@@ -36,7 +36,11 @@ Follower = Literal["selv", "barn", "mor", "far", "medmor", "ektefelle"]
 
 @dataclass(frozen=True, slots=True)
 class Agency:
-    orgnr: str
+    """Who does a step. ``orgnr`` is None where the step is every municipality's (each for its
+    residents) and the journey does not name one: the step's ``StepState.agency`` then names
+    the municipality it resolved, when it may be shown."""
+
+    orgnr: str | None
     name: str
 
 
@@ -49,6 +53,8 @@ class StepState:
     deadline: date | None = None  # YOUR_TASK: by when
     from_day: date | None = None  # LATER: from when
     reference: str | None = None  # what it rests on, e.g. ``sak:42``
+    #: The agency as resolved for this journey (the municipality moved to), else the step's.
+    agency: Agency | None = None
 
 
 Resolver = Callable[["JourneyContext"], StepState]

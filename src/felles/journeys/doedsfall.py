@@ -34,16 +34,14 @@ from felles.services.doedsfall.gravferd import DEADLINE_PASSED, NOT_A_MEMBER, sc
 from felles.services.doedsfall.ytelser import benefit_cases
 from felles.services.states import SakStatus
 
-TINGRETTEN: Final = Agency(SKIFTE.owner_orgnr, SKIFTE.owner_name)
-NAV: Final = Agency(STANS.owner_orgnr, STANS.owner_name)
+TINGRETTEN: Final = Agency(SKIFTE.orgnr, SKIFTE.owner_name)
+NAV: Final = Agency(STANS.orgnr, STANS.owner_name)
 
 
 def _court_letter_state(context: JourneyContext) -> tuple[bool, str | None, bool]:
     """(the court has a case, the viewer's letter id, whether the viewer confirmed it)."""
     case = context.case(SKIFTE.id)
-    letter = context.viewer_letter(
-        SKIFTE.owner_orgnr, skifte_key(context.journey.anchor, context.viewer)
-    )
+    letter = context.viewer_letter(SKIFTE.orgnr, skifte_key(context.journey.anchor, context.viewer))
     if letter is None:
         return case is not None, None, False
     return case is not None, letter.id, letter.status == post.CONFIRMED
@@ -103,7 +101,7 @@ def benefits_stopped(context: JourneyContext) -> StepState:
 
 def gravferdsstoenad(context: JourneyContext) -> StepState:
     anchor = context.journey.anchor
-    letter = context.viewer_letter(GRAVFERD.owner_orgnr, gravferd_key(anchor, context.viewer))
+    letter = context.viewer_letter(GRAVFERD.orgnr, gravferd_key(anchor, context.viewer))
     if letter is not None:
         if letter.status == post.CONFIRMED:
             return StepState(
@@ -129,7 +127,7 @@ def gravferdsstoenad(context: JourneyContext) -> StepState:
             deadline=deadline,
             reference=f"brev:{letter.id}",
         )
-    if context.letters_sent(GRAVFERD.owner_orgnr, f"doedsfall-{anchor}-gravferdsstoenad-"):
+    if context.letters_sent(GRAVFERD.orgnr, f"doedsfall-{anchor}-gravferdsstoenad-"):
         return StepState(
             StepStatus.NOT_RELEVANT,
             {

@@ -24,7 +24,6 @@ from felles.mailbox import events as post
 from felles.registries.folkeregister.events import ENDRING_I_FOEDSEL, event_type
 from felles.services.barnetrygd import SERVICE as BARNETRYGD
 from felles.services.declaration import LegalReference
-from felles.services.flytting import KOMMUNEN
 from felles.services.foedsel import (
     FORELDREPENGER,
     HELSESTASJON,
@@ -35,9 +34,10 @@ from felles.services.foedsel.births import foreldrepenger_key, helsestasjon_key
 from felles.services.foedsel.kontantstoette import kontantstoette_window, offer_key
 from felles.services.states import SakStatus
 
-NAV: Final = Agency(BARNETRYGD.owner_orgnr, BARNETRYGD.owner_name)
+NAV: Final = Agency(BARNETRYGD.orgnr, BARNETRYGD.owner_name)
 SKATTEETATEN: Final = Agency("974761076", "Skatteetaten")
-MUNICIPALITY: Final = Agency(KOMMUNEN, "Kommunen der barnet bor")
+#: Every municipality's step: a done state names the one told, unless the child is protected.
+MUNICIPALITY: Final = Agency(None, "Kommunen der barnet bor")
 #: navneloven § 2: a child's name is to be reported within six months of the birth.
 NAME_MONTHS: Final = 6
 #: folketrygdloven § 22-13: engangsstønad is claimed within six months of the birth, the
@@ -111,7 +111,7 @@ def foreldrepenger(context: JourneyContext) -> StepState:
     """The mother's task from NAV's letter until she marks it done; the other parent sees why
     it is not his (without which benefit: that rests on the mother's income)."""
     key = foreldrepenger_key(context.journey.anchor)
-    letter = context.viewer_letter(FORELDREPENGER.owner_orgnr, key)
+    letter = context.viewer_letter(FORELDREPENGER.orgnr, key)
     if letter is not None:
         names = BENEFIT_NAMES.get(letter.senders_reference or "", BENEFIT_NAMES["engangsstoenad"])
         reference = f"brev:{letter.id}"
@@ -158,7 +158,7 @@ def foreldrepenger(context: JourneyContext) -> StepState:
                 frist=deadline,
             )
         return StepState(StepStatus.YOUR_TASK, texts, deadline=deadline, reference=reference)
-    if context.letters_sent(FORELDREPENGER.owner_orgnr, key):
+    if context.letters_sent(FORELDREPENGER.orgnr, key):
         return StepState(
             StepStatus.NOT_RELEVANT,
             {
@@ -246,6 +246,7 @@ def helsestasjon(context: JourneyContext) -> StepState:
             "en": f"The child health centre in {where['en']} has been told and will contact "
             "you about a home visit.",
         },
+        agency=Agency(letter.recipient, kommune) if kommune else None,
     )
 
 
@@ -301,7 +302,7 @@ def kontantstoette(context: JourneyContext) -> StepState:
         # is past it today (and any journey for it was opened by a late registration).
         return StepState(StepStatus.NOT_RELEVANT, OLDER_THAN_THE_WINDOW)
     key = offer_key(context.journey.anchor)
-    letter = context.viewer_letter(KONTANTSTOETTE.owner_orgnr, key)
+    letter = context.viewer_letter(KONTANTSTOETTE.orgnr, key)
     if letter is not None and letter.status == post.CONFIRMED:
         return StepState(
             StepStatus.DONE,
@@ -347,7 +348,7 @@ def kontantstoette(context: JourneyContext) -> StepState:
             deadline=closes,
             reference=f"brev:{letter.id}",
         )
-    if context.today <= closes and context.letters_sent(KONTANTSTOETTE.owner_orgnr, key):
+    if context.today <= closes and context.letters_sent(KONTANTSTOETTE.orgnr, key):
         return StepState(
             StepStatus.NOT_RELEVANT,
             {

@@ -26,18 +26,18 @@ from felles.services.flytting import (
     BASIS,
     FAMILIE,
     FOLKEREGISTERLOVEN,
-    KOMMUNEN,
     NAV,
     NY_KOMMUNE,
     POSTEN,
     TIDLIGERE_KOMMUNE,
 )
 from felles.services.flytting.letter import idempotent_key
-from felles.services.flytting.moves import municipalities
+from felles.services.flytting.moves import Municipality, municipalities
 
 SKATTEETATEN: Final = Agency("974761076", "Skatteetaten")
-NEW_MUNICIPALITY: Final = Agency(KOMMUNEN, "Kommunen du flyttet til")
-OLD_MUNICIPALITY: Final = Agency(KOMMUNEN, "Kommunen du flyttet fra")
+#: Every municipality's steps: each journey's state names the municipality (``_agency``).
+NEW_MUNICIPALITY: Final = Agency(None, "Kommunen du flyttet til")
+OLD_MUNICIPALITY: Final = Agency(None, "Kommunen du flyttet fra")
 
 PROTECTED_TEXT: Final = {
     "nb": "Adressen din er beskyttet, og den deles ikke automatisk.",
@@ -84,11 +84,15 @@ def _facts(context: JourneyContext) -> MoveFacts:
     )
 
 
-def _municipality_name(context: JourneyContext, kommunenummer: str | None) -> str | None:
+def _municipality(context: JourneyContext, kommunenummer: str | None) -> Municipality | None:
+    """The municipality of a kommunenummer, from Enhetsregisteret (None when it has none)."""
     if kommunenummer is None:
         return None
-    found = municipalities(context.session, [kommunenummer]).get(kommunenummer)
-    return found.navn if found is not None else None
+    return municipalities(context.session, [kommunenummer]).get(kommunenummer)
+
+
+def _agency(found: Municipality | None) -> Agency | None:
+    return Agency(found.orgnr, found.navn) if found is not None else None
 
 
 def registered(context: JourneyContext) -> StepState:
@@ -108,7 +112,7 @@ def registered(context: JourneyContext) -> StepState:
 def _address_told(context: JourneyContext, service: PublicService, name: str) -> StepState:
     facts = _facts(context)
     entry = context.released_since(
-        konsument=service.owner_orgnr,
+        konsument=service.orgnr,
         formaal=service.purpose,
         datasett=BASIS,
         felt="bostedsadresse",
@@ -153,7 +157,8 @@ def new_municipality(context: JourneyContext) -> StepState:
         return StepState(StepStatus.NOT_RELEVANT, PROTECTED_TEXT)
     if facts.til_kommune is None or facts.til_kommune == facts.fra_kommune:
         return StepState(StepStatus.NOT_RELEVANT, SAME_MUNICIPALITY_TEXT)
-    name = _municipality_name(context, facts.til_kommune) or "Kommunen"
+    found = _municipality(context, facts.til_kommune)
+    name, agency = (found.navn if found else "Kommunen"), _agency(found)
     letter = context.letter(idempotent_key(context.journey.anchor, context.journey.event_date))
     if letter is not None:
         return StepState(
@@ -164,6 +169,7 @@ def new_municipality(context: JourneyContext) -> StepState:
                 "en": f"{name} has sent you information about kindergarten and school.",
             },
             reference=f"brev:{letter.id}",
+            agency=agency,
         )
     read = context.released_since(
         formaal=NY_KOMMUNE.purpose, datasett=FAMILIE, since=facts.registered
@@ -180,7 +186,12 @@ def new_municipality(context: JourneyContext) -> StepState:
                 "and school goes to families with children aged 1 to 15 living with them.",
             },
             reference=f"innsyn:{read.sekvensnummer}",
+            agency=agency,
         )
+    return _waiting(name, agency)
+
+
+def _waiting(name: str, agency: Agency | None) -> StepState:
     return StepState(
         StepStatus.WAITING_FOR_AGENCY,
         {
@@ -188,6 +199,7 @@ def new_municipality(context: JourneyContext) -> StepState:
             "nn": f"{name} får vite om flyttinga frå Folkeregisteret.",
             "en": f"{name} learns of the move from the National Population Register.",
         },
+        agency=agency,
     )
 
 
@@ -206,7 +218,8 @@ def old_municipality(context: JourneyContext) -> StepState:
         )
     if facts.fra_kommune == facts.til_kommune:
         return StepState(StepStatus.NOT_RELEVANT, SAME_MUNICIPALITY_TEXT)
-    name = _municipality_name(context, facts.fra_kommune) or "Kommunen"
+    found = _municipality(context, facts.fra_kommune)
+    name, agency = (found.navn if found else "Kommunen"), _agency(found)
     read = context.released_since(
         formaal=TIDLIGERE_KOMMUNE.purpose, datasett=BASIS, since=facts.registered
     )
@@ -219,15 +232,9 @@ def old_municipality(context: JourneyContext) -> StepState:
                 "en": f"{name} has been told that you have moved. You need not tell it.",
             },
             reference=f"innsyn:{read.sekvensnummer}",
+            agency=agency,
         )
-    return StepState(
-        StepStatus.WAITING_FOR_AGENCY,
-        {
-            "nb": f"{name} får vite om flyttingen fra Folkeregisteret.",
-            "nn": f"{name} får vite om flyttinga frå Folkeregisteret.",
-            "en": f"{name} learns of the move from the National Population Register.",
-        },
-    )
+    return _waiting(name, agency)
 
 
 FLYTTE: Final = declare(
@@ -263,7 +270,7 @@ FLYTTE: Final = declare(
                     "nn": "Posten får ny adresse",
                     "en": "Posten gets the new address",
                 },
-                agency=Agency(POSTEN.owner_orgnr, POSTEN.owner_name),
+                agency=Agency(POSTEN.orgnr, POSTEN.owner_name),
                 kind="melding",
                 resolve=posten,
                 law=LegalReference(f"{FOLKEREGISTERLOVEN}/§10-1", "folkeregisterloven § 10-1"),
@@ -275,7 +282,7 @@ FLYTTE: Final = declare(
                     "nn": "NAV får ny adresse",
                     "en": "NAV gets the new address",
                 },
-                agency=Agency(NAV.owner_orgnr, NAV.owner_name),
+                agency=Agency(NAV.orgnr, NAV.owner_name),
                 kind="melding",
                 resolve=nav,
                 law=LegalReference(f"{FOLKEREGISTERLOVEN}/§10-1", "folkeregisterloven § 10-1"),

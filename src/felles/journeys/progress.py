@@ -13,7 +13,7 @@ from typing import Final
 from sqlalchemy.orm import Session
 
 from felles.journeys.context import JourneyContext
-from felles.journeys.declaration import LifeEvent, Step, StepState, get_life_event
+from felles.journeys.declaration import Agency, LifeEvent, Step, StepState, get_life_event
 from felles.journeys.model import Reise
 from felles.journeys.status import StepStatus
 
@@ -24,6 +24,11 @@ OPEN: Final = frozenset({StepStatus.WAITING_FOR_AGENCY, StepStatus.YOUR_TASK, St
 class StepView:
     step: Step
     state: StepState
+
+    @property
+    def agency(self) -> Agency:
+        """Who does the step for this journey: the one its state names, else the step's."""
+        return self.state.agency or self.step.agency
 
 
 @dataclass(frozen=True, slots=True)

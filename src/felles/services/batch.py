@@ -108,7 +108,7 @@ def open_cases(
             "service_id": service.id,
             "subject": case.subject,
             "part": case.part,
-            "owner_orgnr": service.owner_orgnr,
+            "owner_orgnr": service.orgnr,
             "status": case.settles_as.value,
             "manual_reason": case.manual_reason,
             "trigger_event_id": case.trigger_event_id,

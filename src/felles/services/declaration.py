@@ -19,6 +19,10 @@ Texts = Mapping[str, str]  # language code (nb, nn, en) -> text
 LANGUAGES: Final = ("nb", "nn", "en")
 
 #: What running a service can produce.
+#: Enhetsregisteret's organisasjonsform of a municipality: the owner of the services every
+#: municipality provides.
+MUNICIPALITIES: Final = "KOMM"
+
 Output = Literal["vedtak", "brev", "oppgave-til-personen", "oppgave-til-saksbehandler"]
 
 
@@ -59,7 +63,9 @@ class PublicService:
     id: str
     title: Texts
     description: Texts
-    owner_orgnr: str
+    #: The agency that provides the service; None for a service every municipality provides
+    #: for its residents (``owner_orgform`` "KOMM"), run as the municipality of each event.
+    owner_orgnr: str | None
     owner_name: str
     legal_basis: tuple[LegalReference, ...]
     life_events: tuple[str, ...]
@@ -77,6 +83,9 @@ class PublicService:
     appeal_law: LegalReference = LegalReference(
         "https://lovdata.no/lov/1967-02-10/§29", "forvaltningsloven § 29"
     )
+    #: For a service with no one owner: the organisasjonsform in Enhetsregisteret of the
+    #: units that each provide it (``MUNICIPALITIES``).
+    owner_orgform: str | None = None
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"[a-z0-9][a-z0-9-]{1,60}", self.id):
@@ -85,8 +94,21 @@ class PublicService:
             missing = [lang for lang in LANGUAGES if not texts.get(lang)]
             if missing:
                 raise ValueError(f"service {self.id}: text missing in {missing}")
-        if not re.fullmatch(r"\d{9}", self.owner_orgnr):
+        if self.owner_orgnr is None:
+            if self.owner_orgform is None:
+                raise ValueError(f"service {self.id}: an owner_orgnr or an owner_orgform")
+        elif self.owner_orgform is not None:
+            raise ValueError(f"service {self.id}: an owner_orgnr or an owner_orgform, not both")
+        elif not re.fullmatch(r"\d{9}", self.owner_orgnr):
             raise ValueError(f"service {self.id}: owner_orgnr must be 9 digits")
+
+    @property
+    def orgnr(self) -> str:
+        """The one owner's organisasjonsnummer (it owns the cases, it is the reader); a
+        service every municipality provides has none and is run as each event's municipality."""
+        if self.owner_orgnr is None:
+            raise ValueError(f"service {self.id} has no one owner ({self.owner_orgform})")
+        return self.owner_orgnr
 
     @property
     def consumer_name(self) -> str:

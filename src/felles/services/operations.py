@@ -62,7 +62,7 @@ def klage_for(service: PublicService, decided_on: date) -> dict[str, Any]:
         "frist": (decided_on + timedelta(weeks=service.appeal_weeks)).isoformat(),
         "fristUker": service.appeal_weeks,
         "klageinstans": service.owner_name,
-        "klageinstansOrgnr": service.owner_orgnr,
+        "klageinstansOrgnr": service.orgnr,
         "hjemmel": service.appeal_law.url,
         "hjemmelNavn": service.appeal_law.name,
     }
@@ -91,7 +91,7 @@ def open_case(
         service_id=service.id,
         subject=subject,
         part=part,
-        owner_orgnr=service.owner_orgnr,
+        owner_orgnr=service.orgnr,
         status=SakStatus.OPPRETTET.value,
         trigger_event_id=trigger_event_id,
         created=now,
@@ -227,7 +227,7 @@ def oppgave_values(
     """A caseworker task's values for a case the automation stopped at ``reasons``."""
     return {
         "sak_id": sak_id,
-        "owner_orgnr": service.owner_orgnr,
+        "owner_orgnr": service.orgnr,
         "tema": service.tema,
         "oppgavetype": "BEH_SAK",
         "reasons": [dict(reason) for reason in reasons],

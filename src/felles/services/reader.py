@@ -25,7 +25,7 @@ def service_reader(
     """A reader for one batch of ``service``'s work, as its owner's machine client."""
     return InternalReader(
         database,
-        MachinePrincipal(orgnr=service.owner_orgnr, scopes=service.scopes),
+        MachinePrincipal(orgnr=service.orgnr, scopes=service.scopes),
         service.purpose,
         at=at or get_clock().now(),
     )

@@ -85,7 +85,7 @@ def _step(shown: StepView, lang: str, cases: Collection[int]) -> StepCard:
     step, state = shown.step, shown.state
     return StepCard(
         title=step.title[lang],
-        agency=step.agency.name,
+        agency=shown.agency.name,
         status=state.status.value,
         label=LABELS[state.status][lang],
         colour=COLOUR[state.status],

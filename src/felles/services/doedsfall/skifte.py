@@ -277,7 +277,7 @@ def handle_deaths(uow: UnitOfWork, events: Sequence[Event]) -> None:
         for heir in deceased.adult_heirs():
             letters.append(
                 Letter(
-                    sender_orgnr=service.owner_orgnr,
+                    sender_orgnr=service.orgnr,
                     recipient=heir.ident,
                     kind="oppgave",
                     contents=render(

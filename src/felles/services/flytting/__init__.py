@@ -6,10 +6,10 @@ consumer on ``endringIBostedsadresse`` (``consumers``); each reads the move thro
 distributor with its own identity and purpose, so each agency's use is in the person's
 access log — that entry is how the journey (``felles.journeys.flytte``) knows it was told.
 
-The municipal services are every municipality's: a ``PublicService`` has one owner, so they
-are declared with ``KOMMUNEN`` as a stand-in owner, and each move is handled as the
-municipality itself — its organisation number found in Enhetsregisteret from the event's
-kommunenummer (``moves.municipalities``), its reads decided under ``orgform:KOMM`` bases.
+The municipal services are every municipality's: declared with no one owner
+(``owner_orgform=MUNICIPALITIES``), each move is handled as the municipality itself — its
+organisation number found in Enhetsregisteret from the event's kommunenummer
+(``moves.municipalities``), its reads decided under ``orgform:KOMM`` bases.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Final
 
 from felles.registries.folkeregister.events import ENDRING_I_BOSTEDSADRESSE, event_type
 from felles.services.declaration import (
+    MUNICIPALITIES,
     DataNeed,
     LegalReference,
     PublicService,
@@ -28,9 +29,6 @@ from felles.services.flytting.moves import into_municipality, out_of_municipalit
 
 POSTEN_ORGNR: Final = "393000104"  # synthetic (decision 0014), as in Enhetsregisteret's seed
 NAV_ORGNR: Final = "889640782"
-#: Stand-in owner of the municipal services: no one organisation. Each move is handled as
-#: the municipality of the move, resolved from its kommunenummer (see the module docstring).
-KOMMUNEN: Final = "000000000"
 BASIS: Final = "folkeregister.person.basis"
 FAMILIE: Final = "folkeregister.familie"
 MOVED: Final = event_type(ENDRING_I_BOSTEDSADRESSE)
@@ -112,7 +110,8 @@ NY_KOMMUNE: Final = declare(
             "en": "When a family with children moves to a new municipality, the municipality "
             "sends information about kindergarten and school.",
         },
-        owner_orgnr=KOMMUNEN,
+        owner_orgnr=None,
+        owner_orgform=MUNICIPALITIES,
         owner_name="Kommunen det flyttes til",
         legal_basis=(
             LegalReference(f"{FOLKEREGISTERLOVEN}/§10-2", "folkeregisterloven § 10-2"),
@@ -149,7 +148,8 @@ TIDLIGERE_KOMMUNE: Final = declare(
             "en": "When you move to another municipality, the one you moved from learns of "
             "it from the National Population Register.",
         },
-        owner_orgnr=KOMMUNEN,
+        owner_orgnr=None,
+        owner_orgform=MUNICIPALITIES,
         owner_name="Kommunen det flyttes fra",
         legal_basis=(LegalReference(f"{FOLKEREGISTERLOVEN}/§10-1", "folkeregisterloven § 10-1"),),
         life_events=("flytte",),

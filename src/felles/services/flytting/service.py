@@ -56,7 +56,7 @@ def address_handler(service: PublicService) -> ServiceHandler:
         moves = moves_of(events)
         done = told(
             uow.session,
-            konsument=service.owner_orgnr,
+            konsument=service.orgnr,
             formaal=service.purpose,
             datasett=BASIS,
             since=_since(moves),

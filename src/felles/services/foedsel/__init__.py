@@ -22,8 +22,9 @@ and one started by the day, not by an event (a daily job, ``felles.kernel.schedu
 
 None opens a case: the helsestasjon decides nothing, and NAV decides nothing until the
 parent applies (her claim is what starts a case; the claim itself is not modelled). As in
-``services/flytting``, the municipal service is every municipality's, declared with the
-stand-in owner ``KOMMUNEN`` and run as the municipality of the child's home.
+``services/flytting``, the municipal service is every municipality's (owner
+``MUNICIPALITIES``, no one organisation number) and run as the municipality of the child's
+home.
 """
 
 from __future__ import annotations
@@ -31,8 +32,14 @@ from __future__ import annotations
 from typing import Final
 
 from felles.registries.folkeregister.events import ENDRING_I_FOEDSEL, event_type
-from felles.services.declaration import DataNeed, LegalReference, PublicService, Trigger, declare
-from felles.services.flytting import KOMMUNEN
+from felles.services.declaration import (
+    MUNICIPALITIES,
+    DataNeed,
+    LegalReference,
+    PublicService,
+    Trigger,
+    declare,
+)
 
 BORN: Final = event_type(ENDRING_I_FOEDSEL)
 NAV_ORGNR: Final = "889640782"
@@ -77,7 +84,8 @@ HELSESTASJON: Final = declare(
             "en": "When a child is born, the child health centre in the municipality where the "
             "child lives is told, so it can offer a home visit.",
         },
-        owner_orgnr=KOMMUNEN,
+        owner_orgnr=None,
+        owner_orgform=MUNICIPALITIES,
         owner_name="Kommunen der barnet bor",
         legal_basis=(
             LegalReference(

@@ -457,7 +457,7 @@ def handle_births(uow: UnitOfWork, events: Sequence[Event]) -> None:
         at, _ = due(deadline)
         letters.append(
             Letter(
-                sender_orgnr=FORELDREPENGER.owner_orgnr,
+                sender_orgnr=FORELDREPENGER.orgnr,
                 recipient=mother,
                 kind="oppgave",
                 contents=render(birth, screening, form, deadline, law),

@@ -138,7 +138,7 @@ def barnetrygd_children(session: Session, birth_months: Sequence[date]) -> list[
         .join(Vedtak, Vedtak.sak_id == Sak.id)
         .where(
             Sak.service_id == BARNETRYGD.id,
-            Sak.owner_orgnr == KONTANTSTOETTE.owner_orgnr,
+            Sak.owner_orgnr == KONTANTSTOETTE.orgnr,
             Sak.status == SakStatus.VEDTATT.value,
             Sak.part.is_not(None),
             Vedtak.superseded_by.is_(None),
@@ -276,7 +276,7 @@ def offer(uow: UnitOfWork, day: date) -> None:
         at, _ = due(closes)
         letters.append(
             Letter(
-                sender_orgnr=KONTANTSTOETTE.owner_orgnr,
+                sender_orgnr=KONTANTSTOETTE.orgnr,
                 recipient=parent,
                 kind="oppgave",
                 contents=render(born, opens, closes, monthly_rate(opens)),
