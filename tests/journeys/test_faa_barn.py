@@ -150,6 +150,18 @@ def test_barnetrygd_waits_for_nav_until_the_case_is_decided(
     assert statuses(database, young, date(2025, 6, 1))["barnetrygd"] is (
         StepStatus.WAITING_FOR_AGENCY
     )
+    # Kontantstøtte builds on barnetrygd (NAV offers it to the parent it pays), so while
+    # NAV's case is open the step says what it waits for.
+    with database.read_session() as session:
+        [journey] = journeys_for(session, young, today=date(2025, 6, 1))
+        waits = {v.step.id: [s.id for s in v.waits_for] for v in journey.steps}
+    assert waits == {
+        "barnetrygd": [],
+        "foreldrepenger": [],
+        "helsestasjon": [],
+        "navn": [],
+        "kontantstoette": ["barnetrygd"],
+    }
 
 
 def test_an_event_delivered_again_opens_nothing_new(database: Database, register: Register) -> None:
@@ -194,6 +206,8 @@ def test_the_api_shows_a_person_their_own_journeys_only(
     )
     assert barnetrygd["etat"]["organisasjonsnummer"] == "889640782"
     assert reise["steg"][4]["fraDato"] == "2026-06-01"
+    # Decided, so nothing waits for it any longer.
+    assert (reise["steg"][4]["avhengerAv"], reise["steg"][4]["venterPaa"]) == (["barnetrygd"], [])
     helsestasjon = reise["steg"][2]
     assert (helsestasjon["status"], helsestasjon["type"]) == (
         "utfoert-automatisk",

@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from felles.kernel.db import Database
+from tests.journeys.test_faa_barn import run_worker as run_services_and_journeys
 from tests.portal.conftest import act_for, csrf_of, log_in
 from tests.registries.folkeregister.conftest import Register
 from tests.services.test_barnetrygd_at_birth import born, run_worker
@@ -178,6 +179,19 @@ def test_the_barnetrygd_decision_with_its_reasons_and_letter(
     as_child = act_for(portal, child)
     assert "Du handler på vegne av" in as_child or "You are acting for" in as_child
     assert "Granted" not in portal.get("/minside/saker?lang=en").text, "addressed to the mother"
+
+
+def test_a_step_says_what_it_waits_for(
+    portal: TestClient, register: Register, database: Database
+) -> None:
+    young = register.person(foedselsdato=date(2008, 1, 1), fornavn="Ung")
+    born(register, young, date(2025, 5, 20))
+    run_services_and_journeys(database)  # under 18: a caseworker decides; barnetrygd stays open
+    log_in(portal, young)
+    act_for(portal, young)
+    for lang, words in (("nb", "Venter på: Barnetrygd"), ("en", "Waits for: Child benefit")):
+        page = portal.get(f"/minside/livshendelser?lang={lang}")
+        assert page.status_code == 200 and words in page.text
 
 
 def test_no_personal_data_in_the_logs(

@@ -12,12 +12,17 @@ from typer.testing import CliRunner
 
 from felles.cli import app
 from felles.journeys.model import Reise
+from felles.journeys.progress import view
+from felles.journeys.status import StepStatus
 from felles.kernel.db import Database
 from felles.kernel.events import read_events
 from felles.registries.folkeregister.events import ENDRING_I_FOEDSEL, event_type
 from felles.services.barnetrygd import SERVICE
 from felles.services.model import Oppgave, Sak, Vedtak
 from felles.synth.population import generate_population
+
+LAST_DAY = date(2025, 12, 31)
+DONE = frozenset({StepStatus.DONE, StepStatus.DONE_AUTOMATICALLY})
 
 
 def _amount_in(amounts: list[dict[str, object]], month: date) -> int | None:
@@ -73,3 +78,19 @@ def test_a_simulated_year_gives_one_barnetrygd_case_per_birth(database: Database
             assert _amount_in(decision.amounts, date(2025, 4, 1)) == 1766
         assert _amount_in(decision.amounts, max(first, date(2025, 6, 1))) in (1968, 2012)
         assert _amount_in(decision.amounts, date(2026, 3, 1)) in (2012, 2012 + 512)
+
+    # Every journey of the year, as the anchor and (a birth) the parent paid see it on three
+    # days: no step is done while a step it builds on is still open.
+    with database.read_session() as session:
+        parts = {c.subject: c.part for c in cases}
+        every = list(session.scalars(select(Reise)))
+        assert {j.life_event for j in every} >= {"faa-barn", "flytte", "doedsfall-og-arv"}
+        for journey in every:
+            viewers = {journey.anchor, parts.get(journey.anchor) or journey.anchor}
+            for day in (journey.event_date, journey.event_date + timedelta(days=45)):
+                for viewer in viewers:
+                    shown = view(session, journey, viewer=viewer, today=min(day, LAST_DAY))
+                    assert shown is not None
+                    for step in shown.steps:
+                        done = step.state.status in DONE
+                        assert not (done and step.waits_for), (journey.life_event, step.step.id)

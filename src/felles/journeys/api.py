@@ -72,6 +72,13 @@ class Steg(_Schema):
     fra_dato: date | None = None
     lov: Lov | None = None
     referanse: str | None = Field(default=None, description="What it rests on, e.g. sak:42")
+    avhenger_av: list[str] = Field(
+        default_factory=list, description="The ids of the steps this one builds on"
+    )
+    venter_paa: list[str] = Field(
+        default_factory=list,
+        description="Those of them still open today (waiting, your task or coming later)",
+    )
 
 
 class Livshendelse(_Schema):
@@ -109,6 +116,8 @@ def _step(shown: StepView, language: Language) -> Steg:
         fra_dato=state.from_day,
         lov=Lov(url=step.law.url, navn=step.law.name) if step.law else None,
         referanse=state.reference,
+        avhenger_av=list(step.after),
+        venter_paa=[before.id for before in shown.waits_for],
     )
 
 

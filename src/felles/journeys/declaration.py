@@ -68,6 +68,9 @@ class Step:
     kind: StepKind
     resolve: Resolver = field(compare=False)
     law: LegalReference | None = None
+    #: The steps this one builds on (their ids, declared before it): while one of them is
+    #: still open, the person sees what this step waits for.
+    after: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +98,15 @@ class LifeEvent:
         ids = [step.id for step in self.steps]
         if len(set(ids)) != len(ids):
             raise ValueError(f"life event {self.id}: step ids repeat")
+        for number, step in enumerate(self.steps):
+            # Only on steps declared before: the declaration order is then an order the
+            # dependencies allow, and no step can wait for itself through others.
+            unknown = [d for d in step.after if d not in ids[:number]]
+            if unknown:
+                raise ValueError(
+                    f"life event {self.id}: step {step.id} comes after {unknown}, "
+                    "which are not steps declared before it"
+                )
 
     def occurrence(self, day: date) -> str:
         """The part of a journey's key that tells two journeys of one anchor apart."""

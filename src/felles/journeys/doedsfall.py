@@ -330,6 +330,7 @@ DOEDSFALL_OG_ARV: Final = declare(
                 kind="melding",
                 resolve=estate_overview,
                 law=LegalReference(ARVELOVEN, "arveloven"),
+                after=("arvinger-varslet",),
             ),
             Step(
                 id="skifte",
@@ -338,6 +339,7 @@ DOEDSFALL_OG_ARV: Final = declare(
                 kind="oppgave",
                 resolve=choose_probate,
                 law=USKIFTE_LAW,
+                after=("boets-oversikt",),
             ),
         ),
     )

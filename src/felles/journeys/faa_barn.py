@@ -442,6 +442,8 @@ FAA_BARN: Final = declare(
                 law=LegalReference(
                     "https://lovdata.no/lov/1998-06-26-41/§8", "kontantstøtteloven § 8"
                 ),
+                # NAV offers it to the parent it pays barnetrygd to.
+                after=("barnetrygd",),
             ),
         ),
     )

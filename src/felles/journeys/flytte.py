@@ -274,6 +274,7 @@ FLYTTE: Final = declare(
                 kind="melding",
                 resolve=posten,
                 law=LegalReference(f"{FOLKEREGISTERLOVEN}/§10-1", "folkeregisterloven § 10-1"),
+                after=("folkeregisteret",),
             ),
             Step(
                 id="nav",
@@ -286,6 +287,7 @@ FLYTTE: Final = declare(
                 kind="melding",
                 resolve=nav,
                 law=LegalReference(f"{FOLKEREGISTERLOVEN}/§10-1", "folkeregisterloven § 10-1"),
+                after=("folkeregisteret",),
             ),
             Step(
                 id="ny-kommune",
@@ -298,6 +300,7 @@ FLYTTE: Final = declare(
                 kind="melding",
                 resolve=new_municipality,
                 law=LegalReference(f"{FOLKEREGISTERLOVEN}/§10-2", "folkeregisterloven § 10-2"),
+                after=("folkeregisteret",),
             ),
             Step(
                 id="tidligere-kommune",
@@ -310,6 +313,7 @@ FLYTTE: Final = declare(
                 kind="melding",
                 resolve=old_municipality,
                 law=LegalReference(f"{FOLKEREGISTERLOVEN}/§10-1", "folkeregisterloven § 10-1"),
+                after=("folkeregisteret",),
             ),
         ),
     )

@@ -24,6 +24,8 @@ OPEN: Final = frozenset({StepStatus.WAITING_FOR_AGENCY, StepStatus.YOUR_TASK, St
 class StepView:
     step: Step
     state: StepState
+    #: The steps it builds on (``Step.after``) that are still open today.
+    waits_for: tuple[Step, ...] = ()
 
     @property
     def agency(self) -> Agency:
@@ -56,7 +58,14 @@ def view(session: Session, journey: Reise, *, viewer: str, today: date) -> Journ
     if life_event is None:
         return None
     context = JourneyContext(session, journey, viewer, today)
-    steps = tuple(StepView(step, step.resolve(context)) for step in life_event.steps)
+    resolved: dict[str, StepView] = {}
+    for step in life_event.steps:  # in declaration order: a step's dependencies come first
+        state = step.resolve(context)
+        open_before = tuple(
+            resolved[d].step for d in step.after if resolved[d].state.status in OPEN
+        )
+        resolved[step.id] = StepView(step, state, open_before)
+    steps = tuple(resolved.values())
     anchor = context.anchor
     return JourneyView(
         id=journey.id,

@@ -56,6 +56,7 @@ class StepCard:
     law_name: str | None
     law_url: str | None
     yours: bool
+    waits_for: tuple[str, ...]  # the titles of the steps it builds on still open today
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +97,7 @@ def _step(shown: StepView, lang: str, cases: Collection[int]) -> StepCard:
         law_name=step.law.name if step.law else None,
         law_url=step.law.url if step.law else None,
         yours=state.status is StepStatus.YOUR_TASK,
+        waits_for=tuple(before.title[lang] for before in shown.waits_for),
     )
 
 
