@@ -46,7 +46,7 @@ lint: install-dev
 	$(BIN)/ruff format --check src tests bench
 
 typecheck: install-dev
-	$(BIN)/mypy src/felles/kernel src/felles/registries/*/model.py src/felles/identity src/felles/access src/felles/sharing src/felles/rules/api.py src/felles/rules/explain.py src/felles/rules/letters.py src/felles/rules/calculation.py src/felles/subscriptions src/felles/services src/felles/mailbox src/felles/journeys src/felles/portal
+	$(BIN)/mypy src/felles/kernel src/felles/registries/*/model.py src/felles/identity src/felles/access src/felles/sharing src/felles/rules/api.py src/felles/rules/explain.py src/felles/rules/letters.py src/felles/rules/calculation.py src/felles/subscriptions src/felles/services src/felles/mailbox src/felles/journeys src/felles/portal src/felles/cli.py src/felles/demo_mail.py src/felles/demo_people.py
 
 # Two test processes (pytest-xdist), one per core: each has its own SQLite file and PostgreSQL
 # schema (tests/conftest.py), and NATS streams are named per test.

@@ -8,7 +8,7 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Final
+from typing import TYPE_CHECKING, Annotated, Final
 
 import typer
 from rich.console import Console
@@ -20,6 +20,10 @@ from felles.kernel.progress import make_progress
 from felles.kernel.settings import get_settings
 from felles.kernel.worker_cli import worker
 from felles.rules.cli import rules_app
+
+if TYPE_CHECKING:
+    from felles.demo_mail import MailCatcher
+    from felles.mailbox.notifications.simulation import NotificationsStep
 
 app = typer.Typer(help="felles — Norway's common public-sector ecosystem on a synthetic Norway.")
 db_app = typer.Typer(help="Database schema.")
@@ -122,6 +126,14 @@ def simulate(
             min=0, help="Wall-clock seconds per simulated day (0: as fast as it goes; the demo)"
         ),
     ] = 0.0,
+    notifications: Annotated[
+        bool,
+        typer.Option(
+            help="After each day, send the due e-mail and SMS notifications of the letters "
+            "(and their reminders) on that day's clock: e-mail to FELLES_SMTP_HOST:PORT, SMS "
+            "to the database gateway (the demo's mail catcher)"
+        ),
+    ] = False,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Move the clock forward: births, deaths, moves, marriages, migration, working life —
@@ -139,6 +151,8 @@ def simulate(
         register_journeys()
     # After the services: the decisions' letters to the mailbox, and the life events' journeys.
     step = ServicesStep(database, also=(JOURNEYS, DECISION_LETTERS)) if services else None
+    # Then the notices of that day's letters, on the simulated clock (NotificationsStep).
+    notifier = _notifications_step(database) if notifications else None
     began = time.monotonic()
     ticks = 0
 
@@ -146,6 +160,8 @@ def simulate(
         nonlocal ticks
         if step is not None:
             step(day)
+        if notifier is not None:
+            notifier(day)
         ticks += 1
         if pace:
             time.sleep(max(0.0, began + ticks * pace - time.monotonic()))
@@ -159,17 +175,31 @@ def simulate(
                 seed=seed,
                 progress=progress,
                 with_working_life=working_life,
-                after_day=after_day if step is not None or pace else None,
+                after_day=after_day if step or notifier or pace else None,
             )
     finally:
         if step is not None:
             step.close()
+        if notifier is not None:
+            notifier.close()
     console.print(report.summary())
+    if notifier is not None:
+        console.print(notifier.summary())
     if step is not None:
         from felles.journeys.summary import journeys_summary
 
         console.print(case_summary(database))
         console.print(journeys_summary(database))
+
+
+def _notifications_step(database: Database) -> NotificationsStep:
+    from felles.mailbox.notifications.settings import notification_settings, smtp_settings
+    from felles.mailbox.notifications.simulation import NotificationsStep
+
+    # The settings as the environment has them now (the demo sets them before calling).
+    smtp_settings.cache_clear()
+    notification_settings.cache_clear()
+    return NotificationsStep(database)
 
 
 @app.command()
@@ -219,6 +249,10 @@ def serve(
     )
 
 
+#: Where the demo's mail catcher keeps the e-mail it is given (one .eml file per message).
+DEMO_MAIL: Final = Path("var/demo-mail")
+
+
 @app.command()
 def demo(
     persons: Annotated[int, typer.Option(min=100, help="Size of the demo population")] = 50_000,
@@ -233,10 +267,21 @@ def demo(
         ),
     ] = True,
     pace: Annotated[float, typer.Option(min=1, help="Seconds per simulated day")] = 15.0,
+    smtp_port: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=65535,
+            help=f"Port of the demo's mail catcher on 127.0.0.1 (a free one if taken); the "
+            f"e-mail notifications land as .eml files in {DEMO_MAIL}/",
+        ),
+    ] = 8025,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Generate a small Norway (once), simulate its first days, print people to log in as at
-    Min side with what each will see, and serve the API and the portal."""
+    Min side with what each will see, and serve the API and the portal — with a mail catcher
+    that keeps the e-mail notifications of the letters sent."""
+    from felles.demo_mail import MailCatcher
     from felles.demo_people import demo_people_table
     from felles.synth.population import generate_population
     from felles.synth.showcase import has_population
@@ -251,29 +296,67 @@ def demo(
         console.print(report.summary())
     if not no_economy:
         _generate_economy(database, seed)
-    if not _has_journeys(database):
-        # A fortnight first, so there are births with decisions, letters and journeys to see.
-        console.print(f"Simulating the first {FIRST_DAYS} days, with the public services …")
-        simulate(days=FIRST_DAYS, seed=seed + 1, database_url=database.url)
-    console.print(demo_people_table(database))
-    console.print(
-        f"\n[bold]Min side:[/] http://127.0.0.1:{port}/minside   "
-        f"[bold]API:[/] http://127.0.0.1:{port}   [bold]OpenAPI:[/] http://127.0.0.1:{port}/docs"
-    )
-    console.print(
-        "Person data through the API needs the operator token: "
-        "[cyan]-H 'Authorization: Bearer felles-admin-dev-token'[/] (FELLES_ADMIN_TOKEN)\n"
-    )
-    simulator = _start_live_simulation(database, seed=seed, pace=pace) if live else None
+    catcher = MailCatcher(DEMO_MAIL, smtp_port).start()
+    simulator: subprocess.Popen[bytes] | None = None
     try:
+        # This process (the first days, the API's links) and the live simulator send there.
+        os.environ.update(_demo_mail_environment(catcher, port))
+        if not _has_journeys(database):
+            # A fortnight first, so there are births with decisions, letters and journeys.
+            console.print(f"Simulating the first {FIRST_DAYS} days, with the public services …")
+            simulate(days=FIRST_DAYS, seed=seed + 1, notifications=True, database_url=database.url)
+        console.print(demo_people_table(database))
+        console.print(
+            f"\n[bold]Min side:[/] http://127.0.0.1:{port}/minside   "
+            f"[bold]API:[/] http://127.0.0.1:{port}   "
+            f"[bold]OpenAPI:[/] http://127.0.0.1:{port}/docs"
+        )
+        console.print(
+            f"[bold]E-post:[/] {_shown(catcher.directory)}/ ({catcher.count():,} so far; "
+            f"SMTP 127.0.0.1:{catcher.port}); SMS in the table ntf_sent_sms"
+        )
+        console.print(
+            "Person data through the API needs the operator token: "
+            "[cyan]-H 'Authorization: Bearer felles-admin-dev-token'[/] (FELLES_ADMIN_TOKEN)\n"
+        )
+        if live:
+            simulator = _start_live_simulation(database, seed=seed, pace=pace)
         serve(host="127.0.0.1", port=port, database_url=database.url)
     finally:
         if simulator is not None:
-            simulator.terminate()
-            simulator.wait(timeout=30)
+            _stop(simulator)
+        catcher.stop()
+        console.print(f"E-post: {catcher.count():,} messages in {_shown(catcher.directory)}/")
+
+
+def _demo_mail_environment(catcher: MailCatcher, port: int) -> dict[str, str]:
+    """What sends the demo's e-mail notifications to ``catcher``, with links to Min side."""
+    return catcher.environment() | {
+        "FELLES_NOTIFICATIONS_PORTAL_URL": f"http://localhost:{port}/minside",
+    }
+
+
+def _shown(path: Path) -> str:
+    """``path`` relative to the working directory where it is inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, then SIGKILL if it has not ended within 30 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 FIRST_DAYS: Final = 14
+#: How far the live simulator goes (ten years: as long as anyone watches).
+LIVE_DAYS: Final = 3650
 
 
 def _has_journeys(database: Database) -> bool:
@@ -286,32 +369,49 @@ def _has_journeys(database: Database) -> bool:
 
 
 def _start_live_simulation(
-    database: Database, *, seed: int, pace: float
+    database: Database, *, seed: int, pace: float, days: int = LIVE_DAYS
 ) -> subprocess.Popen[bytes]:
     """``felles simulate`` in its own process (the simulated clock is per process), one day
-    every ``pace`` seconds, with the public services after each day; its output to a file."""
+    every ``pace`` seconds, with the public services and then the notifications after each
+    day (to the SMTP server in this process's environment); its output to a file."""
     log_path = Path("felles-demo-simulation.log").resolve()
-    command = [
+    command = _live_simulation_command(database, seed=seed, pace=pace, days=days)
+    with log_path.open("ab") as log_file:
+        process = subprocess.Popen(
+            command, stdout=log_file, stderr=subprocess.STDOUT, env=_child_environment()
+        )
+    console.print(
+        f"[bold]Live:[/] one simulated day every {pace:g} s; births become barnetrygd cases "
+        f"(NAV's queue: GET /saksbehandling/api/v1/oppgaver), their letters' e-mail notices "
+        f"go to the mail catcher. Simulator log: {log_path}\n"
+    )
+    return process
+
+
+def _child_environment() -> dict[str, str]:
+    """The environment of the demo's live simulator: this process's, which names the mail
+    catcher (``FELLES_SMTP_*``) and Min side's address (``FELLES_NOTIFICATIONS_PORTAL_URL``)."""
+    return dict(os.environ)
+
+
+def _live_simulation_command(
+    database: Database, *, seed: int, pace: float, days: int = LIVE_DAYS
+) -> list[str]:
+    return [
         sys.executable,
         "-m",
         "felles.cli",
         "simulate",
         "--days",
-        "3650",
+        str(days),
         "--pace",
         str(pace),
         "--seed",
         str(seed + 1),
+        "--notifications",
         "--database-url",
         database.url,
     ]
-    with log_path.open("ab") as log_file:
-        process = subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT)
-    console.print(
-        f"[bold]Live:[/] one simulated day every {pace:g} s; births become barnetrygd cases "
-        f"(NAV's queue: GET /saksbehandling/api/v1/oppgaver). Simulator log: {log_path}\n"
-    )
-    return process
 
 
 audit_app = typer.Typer(help="The access log (innsynslogg): verify the chain, sign checkpoints.")

@@ -2,7 +2,8 @@
 
 Found in what the registries, the services, the mailbox and the journeys hold — after the
 demo's first simulated days — so each line is true of the database being served. A person
-with a protected address is listed without any address.
+with a protected address is listed without any address. Someone who was sent an e-mail
+notice (``felles.mailbox.notifications``) is told so: the demo's mail catcher has it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from felles.journeys.model import Reise
 from felles.kernel.db import Database
 from felles.kernel.events import OutboxRow
 from felles.mailbox.model import Forsendelse
+from felles.mailbox.notifications.channels import Channel
+from felles.mailbox.notifications.model import NotificationRow, OrderRow
+from felles.mailbox.notifications.sending import SUCCEEDED
 from felles.registries.folkeregister import examples as frg
 from felles.registries.folkeregister.events import ENDRING_I_BOSTEDSADRESSE, event_type
 from felles.registries.folkeregister.model import Person
@@ -99,6 +103,24 @@ def _heir(session: Session) -> Person | None:
     return None
 
 
+def _emailed(session: Session, ident: str) -> bool:
+    """Whether an e-mail notice (of a letter or a task, or a reminder) went to ``ident``."""
+    query = (
+        select(NotificationRow.id)
+        .join(OrderRow, OrderRow.id == NotificationRow.order_id)
+        .where(
+            OrderRow.recipient == ident,
+            NotificationRow.channel == Channel.EMAIL.value,
+            NotificationRow.status == SUCCEEDED,
+        )
+        .limit(1)
+    )
+    return session.scalar(query) is not None
+
+
+#: Added to what a person will see when an e-mail notice went to them.
+EMAIL_NOTICE = "; an e-mail notice of their post is in the demo's mail catcher (var/demo-mail/)"
+
 Finder = Callable[[Session], Person | None]
 
 FINDERS: tuple[tuple[str, Finder, str], ...] = (
@@ -153,7 +175,8 @@ def demo_people(database: Database) -> list[DemoPerson]:
             person = finder(session)
             if person is not None and person.ident not in seen:
                 seen.add(person.ident)
-                found.append(DemoPerson(role, person, sees))
+                notice = EMAIL_NOTICE if _emailed(session, person.ident) else ""
+                found.append(DemoPerson(role, person, sees + notice))
         session.expunge_all()
     return found
 
