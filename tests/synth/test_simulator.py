@@ -19,9 +19,10 @@ from felles.kernel.events import StoredEvent, last_seq, read_events
 from felles.models import metadata
 from felles.registries.folkeregister import events as ev
 from felles.registries.folkeregister import operations, queries, sampling
+from felles.registries.krr import events as krr_events
 from felles.synth import reference, simulator
 from felles.synth.population import generate_population
-from felles.synth.simulator import DEFAULT_START, SimulationReport, simulate
+from felles.synth.simulator import CONFIRMED, DEFAULT_START, SimulationReport, simulate
 
 PERSONS = 2000
 DAYS = 30
@@ -65,7 +66,7 @@ class Simulated:
     events: list[StoredEvent]
 
     def of_type(self, hendelsetype: str) -> list[StoredEvent]:
-        return [e for e in self.events if e.event.data["hendelsetype"] == hendelsetype]
+        return [e for e in self.events if e.event.data.get("hendelsetype") == hendelsetype]
 
 
 def _events_after(database: Database, seq: int) -> list[StoredEvent]:
@@ -125,7 +126,11 @@ def _current(document: dict[str, Any], element: str) -> dict[str, Any]:
 def test_every_change_is_an_operation_with_its_events(simulated: Simulated) -> None:
     report = simulated.report
     assert report.events_written == len(simulated.events) > 0
-    assert {e.event.source for e in simulated.events} == {ev.SOURCE}
+    # Folkeregisteret's life events, and KRR's for the contact details people confirmed.
+    assert {e.event.source for e in simulated.events} == {ev.SOURCE, krr_events.SOURCE}
+    confirmed = [e for e in simulated.events if e.event.source == krr_events.SOURCE]
+    assert {e.event.type for e in confirmed} == {krr_events.KONTAKTINFORMASJON_BEKREFTET}
+    assert len(confirmed) == report.done[CONFIRMED] > 0
     assert len(simulated.of_type(ev.ENDRING_I_FOEDSEL)) == report.done["birth"]
     assert len(simulated.of_type(ev.PERSON_ER_DOED)) == report.done["death"]
     assert len(simulated.of_type(ev.ENDRING_I_INNFLYTTING)) == report.done["immigration"]
@@ -279,10 +284,7 @@ def test_events_happen_in_simulated_time_day_by_day(simulated: Simulated) -> Non
 
 def test_the_same_seed_gives_the_same_registry(database: Database) -> None:
     def fingerprint(run: Simulated) -> list[tuple[str, str | None, str]]:
-        return [
-            (e.event.data["hendelsetype"], e.event.subject, e.event.time.isoformat())
-            for e in run.events
-        ]
+        return [(e.event.type, e.event.subject, e.event.time.isoformat()) for e in run.events]
 
     _populate(database)
     first = fingerprint(_run(database, days=10))

@@ -10,8 +10,16 @@ A person:
 1. KRR says they have reserved against digital post → **paper** (status Reserved);
 2. KRR has no active registration for them → **paper** (eForvaltningsforskriften: digital
    post needs the person's contact details in KRR);
-3. KRR names a digital mailbox (Digipost, e-Boks) → **that provider**;
-4. otherwise → the **felles inbox**.
+3. KRR's 18-month rule: neither the e-mail address nor the mobile number has been updated or
+   confirmed in the last 18 calendar months (or none is registered), so the person cannot be
+   told that a letter has come (``KAN_IKKE_VARSLES``) → **paper** (Digdir's rule for digital
+   post to citizens); this holds for a person with a digital mailbox too, whose provider
+   notifies through the same KRR details;
+4. KRR names a digital mailbox (Digipost, e-Boks) → **that provider**;
+5. otherwise → the **felles inbox**.
+
+The rule is applied at the reader's instant (the clock's now when the letter is sent) by
+``felles.mailbox.notifications.contacts.fresh_details``, with the registry's cutoff.
 
 For paper the name and address are read from Folkeregisteret, and only then. A protected
 address (fortrolig, strengtFortrolig) is never read: no Digdir basis names a protection
@@ -25,6 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Final, Literal
 
 from sqlalchemy.orm import Session
@@ -32,6 +41,7 @@ from sqlalchemy.orm import Session
 from felles.access.decision import PROTECTED, MachinePrincipal
 from felles.kernel.db import Database
 from felles.kernel.errors import InvalidInput, ServiceUnavailable
+from felles.mailbox.notifications.contacts import fresh_details
 from felles.registries.enhetsregisteret.queries import unit_status
 from felles.sharing.reader import InternalReader
 from felles.sharing.release import Outcome, Released
@@ -40,7 +50,14 @@ DIGDIR_ORGNR: Final = "991825827"
 PURPOSE: Final = "digital-post"
 SCOPES: Final = frozenset({"krr:global/digitalpost.read"})
 KRR: Final = "krr.kontakt"
-KRR_FIELDS: Final = ("reservasjon", "spraak", "digitalPostkasse")
+#: The e-mail address and mobile number are read only for their dates (the 18-month rule).
+KRR_FIELDS: Final = (
+    "reservasjon",
+    "spraak",
+    "digitalPostkasse",
+    "epostadresse",
+    "mobiltelefonnummer",
+)
 PERSON: Final = "folkeregister.person.basis"
 PAPER_FIELDS: Final = ("navn", "adressebeskyttelse", "bostedsadresse", "postadresse")
 
@@ -50,6 +67,8 @@ PROVIDER: Final = "digital-postkasse"
 PAPER: Final = "papir"
 ORDINARY: Final = "ordinaer"
 PROTECTED_HANDLING: Final = "beskyttet-adresse"
+#: The reason for paper when KRR's 18-month rule says the person cannot be notified.
+CANNOT_NOTIFY: Final = "kan-ikke-varsles"
 
 
 def mailbox_reader(database: Database) -> InternalReader:
@@ -150,8 +169,8 @@ def _print_order(person: Released) -> PrintOrder | None:
     return PrintOrder(handling=ORDINARY, name=_name(person.data.get("navn")), lines=lines)
 
 
-def _digital(krr: Released) -> Route | tuple[str, str]:
-    """The route KRR gives, or (reason, status) when the letter must go on paper."""
+def _digital(krr: Released, *, at: datetime) -> Route | tuple[str, str]:
+    """The route KRR gives at ``at``, or (reason, status) when the letter must go on paper."""
     reservasjon = (krr.data.get("reservasjon") or {}).get("reservasjon")
     language = (krr.data.get("spraak") or {}).get("spraak")
     if reservasjon == "JA":
@@ -159,6 +178,9 @@ def _digital(krr: Released) -> Route | tuple[str, str]:
     if reservasjon is None:
         # No active registration in KRR (never registered, or deleted).
         return ("ikke-registrert-i-krr", "Published")
+    if not any(fresh_details(krr.data, at=at)):
+        # KAN_IKKE_VARSLES: no e-mail or mobile updated or confirmed in the last 18 months.
+        return (CANNOT_NOTIFY, "Published")
     postkasse = krr.data.get("digitalPostkasse")
     if postkasse:
         provider = (postkasse["postkasseleverandoeradresse"], postkasse["postkasseadresse"])
@@ -182,7 +204,7 @@ def route_people(reader: InternalReader, idents: Sequence[str]) -> dict[str, Rou
     routes: dict[str, Route] = {}
     paper: dict[str, tuple[str, str]] = {}
     for ident in wanted:
-        found = _digital(_released(krr.get(ident)))
+        found = _digital(_released(krr.get(ident)), at=reader.at)
         if isinstance(found, Route):
             routes[ident] = found
         else:

@@ -57,11 +57,12 @@ from rich.table import Table
 
 from felles.kernel.clock import SimulatedClock, use_clock
 from felles.kernel.db import Database, UnitOfWork
-from felles.kernel.errors import Problem
+from felles.kernel.errors import Conflict, NotFound, Problem
 from felles.kernel.events import last_seq, read_events
 from felles.registries.adresser import queries as adresser
 from felles.registries.folkeregister import operations, sampling
 from felles.registries.folkeregister.sampling import Candidate, PersonFilter
+from felles.registries.krr import operations as krr
 from felles.synth import names, reference, working_life
 
 __all__ = ["DEFAULT_START", "KINDS", "LIFE_EVENTS", "SimulationReport", "simulate"]
@@ -70,7 +71,9 @@ __all__ = ["DEFAULT_START", "KINDS", "LIFE_EVENTS", "SimulationReport", "simulat
 DEFAULT_START: Final = date(2025, 1, 1)
 LIFE_EVENTS: Final = ("birth", "death", "immigration", "emigration", "marriage", "divorce", "move")
 #: Every kind: life events, then working life (``working_life``), then the monthly pay.
-KINDS: Final = (*LIFE_EVENTS, *working_life.KINDS, working_life.PAY_REPORTED)
+#: People confirming their contact details in KRR (``_confirm_contact_details``).
+CONFIRMED: Final = "krr_confirmation"
+KINDS: Final = (*LIFE_EVENTS, *working_life.KINDS, working_life.PAY_REPORTED, CONFIRMED)
 
 # Picks tried per event before giving it up (each refusal or unsuitable pick is one try).
 MAX_ATTEMPTS: Final = 8
@@ -152,6 +155,7 @@ KIND_LABELS: Final = {
     "job_started": "Jobs started",
     "job_ended": "Jobs ended",
     "pay_reported": "A-meldinger (monthly pay)",
+    CONFIRMED: "KRR contact details confirmed",
 }
 
 
@@ -460,6 +464,8 @@ class _Run:
         # Mixing in the first day: a later run with the same seed does not replay the picks.
         self.rng = random.Random(f"felles-simulate:{seed}:{report.start.isoformat()}")
         self.np_rng = np.random.default_rng([seed, report.start.toordinal()])
+        self.confirm_rng = random.Random(f"felles-krr-confirm:{seed}:{report.start.isoformat()}")
+        self.confirm_np_rng = np.random.default_rng([seed, report.start.toordinal(), 15])
         self.uow: UnitOfWork = database.unit_of_work().__enter__()
         self.in_batch = 0
         self.day = report.start
@@ -1082,9 +1088,54 @@ def _report_pay(run: _Run, clock: SimulatedClock, day: date) -> None:
     run.committed(reported)
 
 
+#: Contact details confirmed per resident and day. People confirm their KRR details now and
+#: then (ID-porten asks at login); at this rate a registration goes unconfirmed for more than
+#: 18 months with probability e^(-548 × rate) = 1/5 — the share the generator starts with
+#: (``population._krr_times``), so KRR's 18-month rule keeps about that share from digital
+#: post and notices however long a simulation runs (without it the share grows by about 1.5
+#: points a week).
+CONFIRMATIONS_PER_RESIDENT_DAY: Final = math.log(5) / 548
+REGISTERED_FROM_AGE: Final = 15
+
+
+def _confirm_contact_details(run: _Run, clock: SimulatedClock, day: date) -> None:
+    """Random residents confirm their registered e-mail and mobile in KRR."""
+    # Streams of their own, so the life events drawn are the same with or without them.
+    wanted = int(run.confirm_np_rng.poisson(CONFIRMATIONS_PER_RESIDENT_DAY * run.residents))
+    if wanted == 0:
+        return
+    clock.set(datetime.combine(day, time(0), tzinfo=UTC))
+    began = wallclock.perf_counter()
+    # KRR registers people from 15 (as the generator does); the rate counts every resident,
+    # so the registered confirm a little more often than the rate alone says.
+    people = sampling.sample_persons(
+        run.session,
+        rng=run.confirm_rng,
+        count=wanted,
+        where=PersonFilter(min_age=REGISTERED_FROM_AGE, at=day),
+        bounds=run.bounds,
+    )
+    done = 0
+    for person in people:
+        try:
+            krr.verify_contact(run.uow, personidentifikator=person.ident)
+        except (NotFound, Conflict):
+            continue  # not registered in KRR, deleted, or no details: nothing to confirm
+        done += 1
+    report = run.report
+    report.planned[CONFIRMED] += wanted
+    report.done[CONFIRMED] += done
+    report.operations[CONFIRMED] += done
+    report.seconds_by_kind[CONFIRMED] = (
+        report.seconds_by_kind.get(CONFIRMED, 0.0) + wallclock.perf_counter() - began
+    )
+    run.committed(done)
+
+
 def _simulate_day(run: _Run, clock: SimulatedClock, day: date) -> None:
     run.start_day(day)
     _report_pay(run, clock, day)
+    _confirm_contact_details(run, clock, day)
     plan = _day_plan(run, day)
     midnight = datetime.combine(day, time(0), tzinfo=UTC)
     step = timedelta(days=1) / (len(plan) + 1)

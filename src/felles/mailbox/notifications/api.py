@@ -262,7 +262,10 @@ _DESCRIPTIONS: Final = {
     "Delivered": "The notification was delivered",
     "Failed": "The notification could not be sent",
     "Failed_RecipientReserved": "The recipient is reserved against digital communication",
-    "Failed_RecipientNotIdentified": "The recipient has no contact details for this channel",
+    "Failed_RecipientNotIdentified": (
+        "The recipient has no usable contact details for this channel (none registered, "
+        "or neither updated nor confirmed in the last 18 months)"
+    ),
 }
 
 

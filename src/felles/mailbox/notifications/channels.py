@@ -2,8 +2,9 @@
 
 Altinn's five schemes. ``Email`` and ``Sms`` use that channel or nothing; the ``…Preferred``
 schemes fall back to the other channel when the preferred one has no address; ``EmailAndSms``
-sends on every channel that has one. A pure function, so the rule can be checked on its own
-(tests/mailbox/notifications/test_channels.py, with hypothesis).
+sends on every channel that has one. "Has an address" means a usable one: ``contacts`` has
+already left out a detail that is stale by KRR's 18-month rule. A pure function, so the rule
+can be checked on its own (tests/mailbox/notifications/test_channels.py, with hypothesis).
 """
 
 from __future__ import annotations

@@ -10,7 +10,8 @@ open while a condition endpoint, the SMTP server or the SMS gateway is asked.
    and after the last attempt not sent. The recipients of the rest are looked up in KRR
    through the distributor in one batch; each order gets its notifications (``New``, with the
    address and the texts rendered in the person's language) or one that failed
-   (``Failed_RecipientReserved``, ``Failed_RecipientNotIdentified``) and becomes
+   (``Failed_RecipientReserved``, ``Failed_RecipientNotIdentified``: no address, or only
+   stale ones by KRR's 18-month rule, which ``contacts.look_up`` leaves out) and becomes
    ``Processing`` (or ``Completed`` when nothing can be sent). The access-log entries of the
    lookups commit with them.
 2. *Notifications* due: sent; ``Succeeded`` (e-mail) or ``Accepted`` (SMS), or retried after
@@ -63,6 +64,11 @@ ACCEPTED: Final = "Accepted"
 FAILED: Final = "Failed"
 RESERVED: Final = "Failed_RecipientReserved"
 NOT_IDENTIFIED: Final = "Failed_RecipientNotIdentified"
+NOT_SENT: Final = "Order processed; nothing could be sent"
+STALE_NOT_SENT: Final = (
+    "Order processed; nothing could be sent: the recipient's contact details in KRR have "
+    "been neither updated nor confirmed in the last 18 months"
+)
 SENT_STATES: Final = frozenset({SUCCEEDED, ACCEPTED, "Delivered"})
 FINAL_STATES: Final = SENT_STATES | {FAILED, RESERVED, NOT_IDENTIFIED}
 
@@ -299,14 +305,16 @@ def _process_orders(database: Database, http: httpx.Client, result: SendRound, l
             order = uow.session.get(OrderRow, item.id)
             if order is None or order.status != REGISTERED:  # cancelled meanwhile
                 continue
-            rows = _make_notifications(order, found[item.recipient], settings, now)
+            contact = found[item.recipient]
+            rows = _make_notifications(order, contact, settings, now)
             uow.session.add_all(rows)
             for row in rows:
                 events.notification_changed(uow, row)
             result.orders += 1
             if all(row.status in FINAL_STATES for row in rows):
                 result.not_sent += 1
-                _set_order(uow, order, COMPLETED, "Order processed; nothing could be sent")
+                stale = contact.stale and rows[0].status == NOT_IDENTIFIED
+                _set_order(uow, order, COMPLETED, STALE_NOT_SENT if stale else NOT_SENT)
             else:
                 _set_order(uow, order, PROCESSING, "Order processed; notifications are sent")
         # The access-log entries go last: the chain head stays locked until the commit.
