@@ -56,14 +56,16 @@ def test_only_stale_details_give_paper_and_no_notification(
     with database.read_session() as session:
         # Published, as for a person not in KRR: also readable after logging in.
         assert [item.id for item in queries.inbox(session, kari).items] == [letter_id]
-    # KRR (with the contact details' dates) and then Folkeregisteret, both for digital post.
+    # KRR (its varslingsstatus) and then Folkeregisteret, both for digital post.
     logged = {(e.datasett, e.hjemmel) for e in log_entries(database)}
     assert logged == {
         ("krr.kontakt", "digdir-digital-post-krr"),
         ("folkeregister.person.basis", "digdir-digital-post-papir"),
     }
     krr = next(e for e in log_entries(database) if e.datasett == "krr.kontakt")
-    assert {"epostadresse", "mobiltelefonnummer"} <= set(krr.felter)
+    assert "varslingsstatus" in krr.felter
+    # Routing needs to know only whether the person can be notified, not how.
+    assert not {"epostadresse", "mobiltelefonnummer"} & set(krr.felter)
 
 
 def test_exactly_18_months_is_stale_a_moment_less_is_not(

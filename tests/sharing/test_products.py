@@ -184,7 +184,8 @@ def test_every_product_is_listed_once() -> None:
 def test_products_are_declared_completely(module: Any) -> None:
     for product in module.PRODUCTS:
         assert isinstance(product, Product)
-        assert product.version == "1.0.0"
+        # krr.kontakt 1.1.0 added varslingsstatus.
+        assert product.version == ("1.1.0" if product.name == "krr.kontakt" else "1.0.0")
         assert (product.owner_orgnr, product.owner_name) == OWNERS[module]
         assert product.subject == "person"
         assert product.sensitivity == "personal"
@@ -353,6 +354,7 @@ def test_krr_product(frg: Register) -> None:
             "postkasseadresse": "kari.nordmann#1ABC",
             "postkasseleverandoeradresse": krr.DIGIPOST,
         },
+        "varslingsstatus": "KAN_VARSLES",
     }
     assert values[reserved] == {
         "epostadresse": None,
@@ -360,10 +362,14 @@ def test_krr_product(frg: Register) -> None:
         "reservasjon": {"reservasjon": "JA", "reservasjonstidspunkt": registered},
         "spraak": None,
         "digitalPostkasse": None,
+        "varslingsstatus": "KAN_IKKE_VARSLES",
     }
     assert values[deleted] == dict.fromkeys(PRODUCTS["krr.kontakt"].field_names)
     assert values[renumbered]["mobiltelefonnummer"]["mobiltelefonnummer"] == "+4741234567"
     assert values[FORMER] == values[renumbered]
+    # The 18-month rule at the instant read: nineteen months on, nothing was confirmed.
+    later = load(frg.database, "krr.kontakt", [full], datetime(2027, 1, 2, tzinfo=UTC))
+    assert later[full]["varslingsstatus"] == "KAN_IKKE_VARSLES"
 
 
 # ------------------------------------------------------------------------------------------

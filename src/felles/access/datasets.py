@@ -63,7 +63,14 @@ _DATASETS: Final = (
     Dataset(
         "krr.kontakt",
         "personopplysninger",
-        ("epostadresse", "mobiltelefonnummer", "reservasjon", "spraak", "digitalPostkasse"),
+        (
+            "epostadresse",
+            "mobiltelefonnummer",
+            "reservasjon",
+            "spraak",
+            "digitalPostkasse",
+            "varslingsstatus",
+        ),
         "Kontakt- og reservasjonsregisteret",
     ),
     Dataset(

@@ -18,8 +18,9 @@ A person:
 4. KRR names a digital mailbox (Digipost, e-Boks) → **that provider**;
 5. otherwise → the **felles inbox**.
 
-The rule is applied at the reader's instant (the clock's now when the letter is sent) by
-``felles.mailbox.notifications.contacts.fresh_details``, with the registry's cutoff.
+The rule is KRR's own ``varslingsstatus`` (``krr.kontakt`` 1.1.0), worked out at the
+reader's instant (the clock's now when the letter is sent), so routing reads no e-mail
+address or mobile number.
 
 For paper the name and address are read from Folkeregisteret, and only then. A protected
 address (fortrolig, strengtFortrolig) is never read: no Digdir basis names a protection
@@ -33,7 +34,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, Final, Literal
 
 from sqlalchemy.orm import Session
@@ -41,8 +41,8 @@ from sqlalchemy.orm import Session
 from felles.access.decision import PROTECTED, MachinePrincipal
 from felles.kernel.db import Database
 from felles.kernel.errors import InvalidInput, ServiceUnavailable
-from felles.mailbox.notifications.contacts import fresh_details
 from felles.registries.enhetsregisteret.queries import unit_status
+from felles.registries.krr.queries import KAN_VARSLES
 from felles.sharing.reader import InternalReader
 from felles.sharing.release import Outcome, Released
 
@@ -50,14 +50,9 @@ DIGDIR_ORGNR: Final = "991825827"
 PURPOSE: Final = "digital-post"
 SCOPES: Final = frozenset({"krr:global/digitalpost.read"})
 KRR: Final = "krr.kontakt"
-#: The e-mail address and mobile number are read only for their dates (the 18-month rule).
-KRR_FIELDS: Final = (
-    "reservasjon",
-    "spraak",
-    "digitalPostkasse",
-    "epostadresse",
-    "mobiltelefonnummer",
-)
+#: ``varslingsstatus``: KRR's own answer by the 18-month rule, so routing never sees the
+#: e-mail address or mobile number.
+KRR_FIELDS: Final = ("reservasjon", "spraak", "digitalPostkasse", "varslingsstatus")
 PERSON: Final = "folkeregister.person.basis"
 PAPER_FIELDS: Final = ("navn", "adressebeskyttelse", "bostedsadresse", "postadresse")
 
@@ -169,8 +164,8 @@ def _print_order(person: Released) -> PrintOrder | None:
     return PrintOrder(handling=ORDINARY, name=_name(person.data.get("navn")), lines=lines)
 
 
-def _digital(krr: Released, *, at: datetime) -> Route | tuple[str, str]:
-    """The route KRR gives at ``at``, or (reason, status) when the letter must go on paper."""
+def _digital(krr: Released) -> Route | tuple[str, str]:
+    """The route KRR gives, or (reason, status) when the letter must go on paper."""
     reservasjon = (krr.data.get("reservasjon") or {}).get("reservasjon")
     language = (krr.data.get("spraak") or {}).get("spraak")
     if reservasjon == "JA":
@@ -178,7 +173,7 @@ def _digital(krr: Released, *, at: datetime) -> Route | tuple[str, str]:
     if reservasjon is None:
         # No active registration in KRR (never registered, or deleted).
         return ("ikke-registrert-i-krr", "Published")
-    if not any(fresh_details(krr.data, at=at)):
+    if krr.data.get("varslingsstatus") != KAN_VARSLES:
         # KAN_IKKE_VARSLES: no e-mail or mobile updated or confirmed in the last 18 months.
         return (CANNOT_NOTIFY, "Published")
     postkasse = krr.data.get("digitalPostkasse")
@@ -204,7 +199,7 @@ def route_people(reader: InternalReader, idents: Sequence[str]) -> dict[str, Rou
     routes: dict[str, Route] = {}
     paper: dict[str, tuple[str, str]] = {}
     for ident in wanted:
-        found = _digital(_released(krr.get(ident)), at=reader.at)
+        found = _digital(_released(krr.get(ident)))
         if isinstance(found, Route):
             routes[ident] = found
         else:

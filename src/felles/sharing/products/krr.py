@@ -41,7 +41,7 @@ def _instant(value: datetime | None) -> str | None:
     return None if value is None else instant_text(value)
 
 
-def _values(row: KontaktInfo) -> dict[str, Any]:
+def _values(row: KontaktInfo, at: datetime) -> dict[str, Any]:
     if queries.status_of(row) != queries.AKTIV:
         return dict.fromkeys(_FIELD_NAMES)
     epost = row.epostadresse
@@ -73,6 +73,9 @@ def _values(row: KontaktInfo) -> dict[str, Any]:
         "digitalPostkasse": None
         if postkasse is None or leverandoer is None
         else {"postkasseadresse": postkasse, "postkasseleverandoeradresse": leverandoer},
+        # KRR's own answer to "may this person be notified now" (the 18-month rule), so a
+        # consumer that needs only that is not given the e-mail address and mobile number.
+        "varslingsstatus": queries.varslingsstatus(row, now=at),
     }
 
 
@@ -99,7 +102,7 @@ def _load(session: Session, subjects: list[str], at: datetime) -> Values:
         if not found:
             continue
         active = [row for row in found if _active(row)]
-        result[subject] = _values((active or found)[0])
+        result[subject] = _values((active or found)[0], at)
     return result
 
 
@@ -227,6 +230,21 @@ _FIELDS: Final = (
             "organisation number (Digipost or e-Boks); null when none is chosen.",
         ),
     ),
+    ProductField(
+        "varslingsstatus",
+        {"type": ["string", "null"], "enum": [queries.KAN_VARSLES, queries.KAN_IKKE_VARSLES, None]},
+        texts(
+            "Om personen kan varsles nå (KAN_VARSLES eller KAN_IKKE_VARSLES): ikke når "
+            "personen har reservert seg, eller når verken e-postadressen eller "
+            "mobilnummeret er oppdatert eller bekreftet de siste 18 månedene.",
+            "Om personen kan varslast no (KAN_VARSLES eller KAN_IKKE_VARSLES): ikkje når "
+            "personen har reservert seg, eller når verken e-postadressa eller "
+            "mobilnummeret er oppdatert eller stadfesta dei siste 18 månadene.",
+            "Whether the person can be notified now (KAN_VARSLES or KAN_IKKE_VARSLES): not "
+            "when reserved, or when neither the e-mail address nor the mobile number was "
+            "updated or confirmed in the last 18 months.",
+        ),
+    ),
 )
 _FIELD_NAMES: Final = tuple(f.name for f in _FIELDS)
 
@@ -234,7 +252,7 @@ PRODUCTS: Final[tuple[Product, ...]] = (
     person_product(
         owner=OWNER,
         name="krr.kontakt",
-        version="1.0.0",
+        version="1.1.0",  # 1.1.0: varslingsstatus
         title=texts(
             "Kontaktinformasjon og reservasjon",
             "Kontaktinformasjon og reservasjon",
