@@ -292,34 +292,18 @@ def _worker(config: dict[str, Any], ready: Any, go: Any, results: Any, finish: A
     lookup.database.dispose()
 
 
-def _run_ours(
-    args: argparse.Namespace, url: str, token: str, idents: list[str], rate: float | None
-) -> dict[str, Any]:
-    """Our path in ``--processes`` × ``--threads``: closed loop, or paced at ``rate``/s."""
+def _spawn(
+    target: Any, config: dict[str, Any], args: argparse.Namespace
+) -> tuple[list[dict[str, Any]], dict[str, Any], float]:
+    """``--processes`` worker processes of ``target`` (each with its own seed), started
+    together once all are warm: their reports, the CPU used meanwhile, the load at the start."""
     context = mp.get_context("spawn")
     ready, results = context.Queue(), context.Queue()
     go, finish = context.Event(), context.Event()
-    per_thread = rate / (args.processes * args.threads) if rate else None
     processes = [
         context.Process(
-            target=_worker,
-            args=(
-                {
-                    "url": url,
-                    "token": token,
-                    "idents": idents,
-                    "threads": args.threads,
-                    "rate_per_thread": per_thread,
-                    "seconds": args.seconds,
-                    "warmup_seconds": args.warmup_seconds,
-                    "seed": args.seed * 100 + n,
-                    "switch_interval": args.switch_interval,
-                },
-                ready,
-                go,
-                results,
-                finish,
-            ),
+            target=target,
+            args=(config | {"seed": args.seed * 100 + n}, ready, go, results, finish),
         )
         for n in range(args.processes)
     ]
@@ -335,6 +319,25 @@ def _run_ours(
     used = cpu.used()
     for process in processes:
         process.join(timeout=60)
+    return reports, used, load
+
+
+def _run_ours(
+    args: argparse.Namespace, url: str, token: str, idents: list[str], rate: float | None
+) -> dict[str, Any]:
+    """Our path in ``--processes`` × ``--threads``: closed loop, or paced at ``rate``/s."""
+    per_thread = rate / (args.processes * args.threads) if rate else None
+    config = {
+        "url": url,
+        "token": token,
+        "idents": idents,
+        "threads": args.threads,
+        "rate_per_thread": per_thread,
+        "seconds": args.seconds,
+        "warmup_seconds": args.warmup_seconds,
+        "switch_interval": args.switch_interval,
+    }
+    reports, used, load = _spawn(_worker, config, args)
     latencies = [ms for report in reports for ms in report["latency_ms"]]
     service = [ms for report in reports for ms in report["service_ms"]]
     wall = max(report["wall_seconds"] for report in reports)
@@ -596,9 +599,6 @@ def _floor_worker(config: dict[str, Any], ready: Any, go: Any, results: Any, fin
 
 def _run_floor(args: argparse.Namespace, conninfo: str, idents: list[str]) -> dict[str, Any]:
     """The floor in ``--processes`` × ``--threads``, closed loop (after ``_pgbench_setup``)."""
-    context = mp.get_context("spawn")
-    ready, results = context.Queue(), context.Queue()
-    go, finish = context.Event(), context.Event()
     config = {
         "conninfo": conninfo,
         "idents": idents,
@@ -606,25 +606,7 @@ def _run_floor(args: argparse.Namespace, conninfo: str, idents: list[str]) -> di
         "seconds": args.seconds,
         "warmup_seconds": args.warmup_seconds,
     }
-    processes = [
-        context.Process(
-            target=_floor_worker,
-            args=(config | {"seed": args.seed * 100 + n}, ready, go, results, finish),
-        )
-        for n in range(args.processes)
-    ]
-    for process in processes:
-        process.start()
-    for _ in processes:
-        ready.get(timeout=300)
-    load = os.getloadavg()[0]
-    with CpuSampler([p.pid for p in processes if p.pid is not None]) as cpu:
-        go.set()
-        reports = [results.get(timeout=args.seconds + 300) for _ in processes]
-    finish.set()
-    used = cpu.used()
-    for process in processes:
-        process.join(timeout=60)
+    reports, used, load = _spawn(_floor_worker, config, args)
     latencies = [ms for report in reports for ms in report["latency_ms"]]
     wall = max(report["wall_seconds"] for report in reports)
     return {

@@ -12,7 +12,7 @@ KRR's 18-month rule (eForvaltningsforskriften; ``felles.registries.krr.queries``
 that has been neither updated nor confirmed in the last 18 calendar months must not be used
 to notify. KRR still releases it, with its ``_oppdatert`` and ``_sist_verifisert`` times, and
 the rule is applied here, at the reader's instant (``fresh_details``), with the registry's
-own cutoff (``months_before``, ``FRESHNESS_MONTHS``): a stale detail is left out of the
+own rule (``freshness_cutoff``, ``fresh``): a stale detail is left out of the
 ``Contact``, as if none were registered. The mailbox's routing uses the same function.
 """
 
@@ -20,12 +20,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Final
 
 from felles.access.decision import MachinePrincipal
 from felles.kernel.db import Database
-from felles.registries.krr.queries import FRESHNESS_MONTHS, as_utc, months_before
+from felles.registries.krr.queries import as_utc, fresh, freshness_cutoff
 from felles.sharing.reader import InternalReader
 from felles.sharing.release import Released
 
@@ -71,12 +71,6 @@ def _name(released: Released | None) -> str | None:
     return " ".join(part for part in parts if part) or None
 
 
-def cutoff(at: datetime) -> datetime:
-    """The 18-month cutoff for the instant ``at``: a detail is fresh only when it was
-    updated or confirmed strictly after it (the registry's rule and calendar)."""
-    return months_before(at.astimezone(UTC), FRESHNESS_MONTHS)
-
-
 def _instant(value: Any) -> datetime | None:
     if isinstance(value, datetime):
         return as_utc(value)
@@ -94,12 +88,9 @@ def fresh_detail(detail: Any, name: str, *, at: datetime) -> str | None:
     address = detail.get(name)
     if not address:
         return None
-    limit = cutoff(at)
-    times = (
-        _instant(detail.get(f"{name}_oppdatert")),
-        _instant(detail.get(f"{name}_sist_verifisert")),
-    )
-    return str(address) if any(t is not None and t > limit for t in times) else None
+    updated = _instant(detail.get(f"{name}_oppdatert"))
+    confirmed = _instant(detail.get(f"{name}_sist_verifisert"))
+    return str(address) if fresh(updated, confirmed, cutoff=freshness_cutoff(at)) else None
 
 
 def fresh_details(data: Mapping[str, Any], *, at: datetime) -> tuple[str | None, str | None]:

@@ -80,18 +80,25 @@ def months_before(instant: datetime, months: int) -> datetime:
     return instant.replace(year=year, month=month + 1, day=day)
 
 
-def _fresh(oppdatert: datetime | None, verifisert: datetime | None, *, cutoff: datetime) -> bool:
+def freshness_cutoff(now: datetime) -> datetime:
+    """The 18-month cutoff at ``now``: a detail is fresh when updated or confirmed after it."""
+    return months_before(now.astimezone(UTC), FRESHNESS_MONTHS)
+
+
+def fresh(oppdatert: datetime | None, verifisert: datetime | None, *, cutoff: datetime) -> bool:
+    """Whether a detail updated at ``oppdatert`` and confirmed at ``verifisert`` is fresh:
+    one of the times strictly after ``cutoff`` (``freshness_cutoff``)."""
     times = [t for t in (as_utc(oppdatert), as_utc(verifisert)) if t is not None]
     return any(t > cutoff for t in times)
 
 
 def fresh_channels(row: KontaktInfo, *, now: datetime) -> tuple[bool, bool]:
     """Whether the e-mail and the mobile number are registered and fresh (18-month rule)."""
-    cutoff = months_before(now.astimezone(UTC), FRESHNESS_MONTHS)
-    epost = row.epostadresse is not None and _fresh(
+    cutoff = freshness_cutoff(now)
+    epost = row.epostadresse is not None and fresh(
         row.epostadresse_oppdatert, row.epostadresse_sist_verifisert, cutoff=cutoff
     )
-    mobil = row.mobiltelefonnummer is not None and _fresh(
+    mobil = row.mobiltelefonnummer is not None and fresh(
         row.mobiltelefonnummer_oppdatert, row.mobiltelefonnummer_sist_verifisert, cutoff=cutoff
     )
     return epost, mobil
